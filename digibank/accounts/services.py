@@ -1,0 +1,26 @@
+"""State changes of accounts: each runs in one transaction and writes the journal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from digibank.core.journal import journal_write
+
+
+def two_factor_device_for_setup(*, user: Any) -> TOTPDevice:
+    """The unconfirmed authenticator being set up, created once and reused on reload."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "authenticator"}
+    )
+    return device
+
+
+@transaction.atomic
+def two_factor_confirm(*, actor: Any, device: TOTPDevice) -> None:
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+    journal_write(actor=actor, action="account.two_factor_enabled", subject=actor)

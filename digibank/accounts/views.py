@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+
+from . import services
+from .forms import EmailAuthenticationForm, TokenForm
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def locked_out(request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Shown by django-axes after too many wrong passwords."""
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Confirm the second factor, or set up an authenticator app when there is none."""
+    confirmed = next(iter(devices_for_user(request.user, confirmed=True)), None)
+    device = confirmed or services.two_factor_device_for_setup(user=request.user)
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        if confirmed is None:
+            services.two_factor_confirm(actor=request.user, device=device)
+            messages.success(request, _("Two-factor sign-in is set up."))
+        otp_login(request, device)
+        return redirect(request.GET.get("next") or "core:home")
+    context: dict[str, Any] = {"form": form, "setting_up": confirmed is None}
+    if confirmed is None:
+        context["qr_svg"] = mark_safe(  # noqa: S308 - segno builds the SVG from our own key
+            segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("QR code"))
+        )
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/two_factor.html", context)
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/password_reset_email.txt",
+    subject_template_name="accounts/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

@@ -1,0 +1,76 @@
+"""Building blocks every domain app uses. `core` knows no domain: the journal refers to
+hubs and subjects by id and label only."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a journal entry."""
+
+
+class JournalQuerySet(models.QuerySet["JournalEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The journal is append-only.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("The journal is append-only.")
+
+
+class JournalEntry(models.Model):
+    """One line of the append-only audit journal, written by services inside their own
+    transaction. It names what happened, never the personal data itself: the subject is
+    referred to by type and id, so anonymising a person leaves the journal intact.
+    Database triggers (see migrations) refuse UPDATE and DELETE beneath this model."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    hub_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=64)
+    subject_type = models.CharField(max_length=64, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    # Facts about the change that are not personal data (field names, ids, statuses).
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "-created_at"], name="journal_subject"),
+            models.Index(fields=["hub_id", "-created_at"], name="journal_hub"),
+        ]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}:{self.subject_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The journal is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The journal is append-only.")

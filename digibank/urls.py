@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("digibank.core.urls")),
+    path("accounts/", include("digibank.accounts.urls")),
+    path("programmes/", include("digibank.network.programme_urls")),
+    path("h/<slug:hub>/", include("digibank.network.urls")),
+    path("h/<slug:hub>/people/", include("digibank.people.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

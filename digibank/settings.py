@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "digibank.accounts",
     "digibank.network",
     "digibank.people",
+    "digibank.demo",
 ]
 
 MIDDLEWARE = [

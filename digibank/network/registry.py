@@ -1,0 +1,53 @@
+"""Places where higher apps show what they know on network pages, without network
+importing them: each app registers its providers in its AppConfig.ready()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A panel on the hub dashboard: a template and its context. A provider returns None
+    for roles that may not see it (for example personal data for partner viewers)."""
+
+    template: str
+    context: dict[str, Any]
+
+
+# provider(request) -> panel or None; request.hub and request.membership are set.
+DashboardProvider = Callable[[HttpRequest], DashboardPanel | None]
+# provider(hub_ids) -> {hub_id: {label: number}}: aggregate figures, never personal data.
+HubFiguresProvider = Callable[[Iterable[int]], dict[int, dict[str | Promise, int]]]
+
+_dashboard_providers: list[tuple[int, DashboardProvider]] = []
+_hub_figures_providers: list[HubFiguresProvider] = []
+
+
+def register_dashboard_panel(provider: DashboardProvider, *, order: int = 100) -> None:
+    _dashboard_providers.append((order, provider))
+    _dashboard_providers.sort(key=lambda item: item[0])
+
+
+def dashboard_panels(request: HttpRequest) -> list[DashboardPanel]:
+    panels = (provider(request) for _, provider in _dashboard_providers)
+    return [panel for panel in panels if panel is not None]
+
+
+def register_hub_figures(provider: HubFiguresProvider) -> None:
+    _hub_figures_providers.append(provider)
+
+
+def hub_figures(hub_ids: Iterable[int]) -> dict[int, dict[str | Promise, int]]:
+    """Aggregate figures per hub from every registered app, for programme pages."""
+    ids = list(hub_ids)
+    figures: dict[int, dict[str | Promise, int]] = {hub_id: {} for hub_id in ids}
+    for provider in _hub_figures_providers:
+        for hub_id, values in provider(ids).items():
+            figures.setdefault(hub_id, {}).update(values)
+    return figures

@@ -41,6 +41,11 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         token = "".join(str(self.cleaned_data["token"]).split())
+        allowed, _details = self.device.verify_is_allowed()
+        if not allowed:
+            raise forms.ValidationError(
+                _("You typed a wrong code just before. Wait a few seconds, then try again.")
+            )
         if not token.isdigit() or not self.device.verify_token(token):
             raise forms.ValidationError(
                 _("This code is not right or has expired. Type the code your app shows now.")

@@ -25,7 +25,7 @@ class TwoFactorRequiredMiddleware:
         if (
             settings.ENFORCE_TWO_FACTOR
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]  # set by OTPMiddleware
             and not request.path.startswith(OPEN_PREFIXES)
             and needs_two_factor(user)
         ):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,9 +15,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from digibank.network.models import Hub, Programme
 
-from .models import Membership, ProgrammeRole
+from .models import Membership, ProgrammeRole, User
 
 View = Callable[..., HttpResponse]
+
+
+class HubRequest(HttpRequest):
+    """The request a hub view receives (for type checking: annotate views with it)."""
+
+    user: User
+    hub: Hub
+    membership: Membership
+
+
+class ProgrammeRequest(HttpRequest):
+    user: User
+    programme: Programme
 
 
 def memberships_of(user: Any) -> list[Membership]:
@@ -38,7 +51,7 @@ def hub_view(permission: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, hub: str, *args: Any, **kwargs: Any) -> HttpResponse:
             membership = (
                 Membership.objects.select_related("hub", "hub__programme")
-                .filter(user=request.user, hub__slug=hub, is_active=True)
+                .filter(user=cast(User, request.user), hub__slug=hub, is_active=True)
                 .first()
             )
             if membership is None:
@@ -75,7 +88,7 @@ def programme_view(view: View) -> View:
         if found is None:
             raise Http404
         allowed = request.user.is_staff or ProgrammeRole.objects.filter(
-            user=request.user, programme=found
+            user=cast(User, request.user), programme=found
         ).exists()
         if not allowed:
             raise Http404

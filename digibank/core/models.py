@@ -27,7 +27,7 @@ class JournalQuerySet(models.QuerySet["JournalEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The journal is append-only.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("The journal is append-only.")
 
 

@@ -1,0 +1,45 @@
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from digibank.core.journal import journal_for_subject, journal_write
+from digibank.core.models import AppendOnlyError, JournalEntry
+
+
+@pytest.fixture
+def entry(db, coordinator, hub):
+    return journal_write(actor=coordinator, action="hub.test", subject=hub, hub_id=hub.id)
+
+
+def test_journal_write_names_actor_subject_and_hub(entry, coordinator, hub):
+    assert entry.actor == coordinator
+    assert (entry.subject_type, entry.subject_id, entry.hub_id) == ("network.hub", str(hub.id), hub.id)
+    assert list(journal_for_subject(hub)) == [entry]
+
+
+def test_model_refuses_update_and_delete(entry):
+    entry.action = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        JournalEntry.objects.filter(pk=entry.pk).update(action="rewritten")
+    with pytest.raises(AppendOnlyError):
+        JournalEntry.objects.all().delete()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE core_journalentry SET action = 'rewritten'", "DELETE FROM core_journalentry"],
+)
+def test_database_refuses_raw_update_and_delete(entry, statement):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert JournalEntry.objects.get(pk=entry.pk).action == "hub.test"
+
+
+def test_anonymous_actor_is_stored_as_none(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert journal_write(actor=AnonymousUser(), action="system.task").actor is None

@@ -18,9 +18,7 @@ class PrefixSearchIndex(models.Index):
         opclasses: list[str] = []
         col_suffixes = [""] * len(fields)
         if vendor == "postgresql":
-            opclasses = [
-                "varchar_pattern_ops" if i == last else "" for i in range(len(fields))
-            ]
+            opclasses = ["varchar_pattern_ops" if i == last else "" for i in range(len(fields))]
         elif vendor == "sqlite":
             col_suffixes[last] = "COLLATE NOCASE"
         return schema_editor._create_index_sql(

@@ -58,14 +58,18 @@ class JournalEntry(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["subject_type", "subject_id", "-created_at"], name="journal_subject"),
+            models.Index(
+                fields=["subject_type", "subject_id", "-created_at"], name="journal_subject"
+            ),
             models.Index(fields=["hub_id", "-created_at"], name="journal_hub"),
         ]
         verbose_name = _("journal entry")
         verbose_name_plural = _("journal entries")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}:{self.subject_id}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}:{self.subject_id}"
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

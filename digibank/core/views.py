@@ -16,9 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
     programmes = programmes_for(request.user)
     if len(memberships) == 1 and not programmes and "switch" not in request.GET:
         return redirect("network:dashboard", hub=memberships[0].hub.slug)
-    return render(
-        request, "core/home.html", {"memberships": memberships, "programmes": programmes}
-    )
+    return render(request, "core/home.html", {"memberships": memberships, "programmes": programmes})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

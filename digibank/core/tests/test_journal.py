@@ -13,7 +13,11 @@ def entry(db, coordinator, hub):
 
 def test_journal_write_names_actor_subject_and_hub(entry, coordinator, hub):
     assert entry.actor == coordinator
-    assert (entry.subject_type, entry.subject_id, entry.hub_id) == ("network.hub", str(hub.id), hub.id)
+    assert (entry.subject_type, entry.subject_id, entry.hub_id) == (
+        "network.hub",
+        str(hub.id),
+        hub.id,
+    )
     assert list(journal_for_subject(hub)) == [entry]
 
 

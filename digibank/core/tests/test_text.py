@@ -5,7 +5,12 @@ from digibank.core.text import contains_national_number, fold, national_phone_di
 
 @pytest.mark.parametrize(
     ("raw", "folded"),
-    [("Çelik-Dupré ", "celik dupre"), ("Van den  Broeck", "van den broeck"), ("Nguyễn", "nguyen"), ("", "")],
+    [
+        ("Çelik-Dupré ", "celik dupre"),
+        ("Van den  Broeck", "van den broeck"),
+        ("Nguyễn", "nguyen"),
+        ("", ""),
+    ],
 )
 def test_fold_removes_accents_case_and_punctuation(raw, folded):
     assert fold(raw) == folded
@@ -13,7 +18,11 @@ def test_fold_removes_accents_case_and_punctuation(raw, folded):
 
 @pytest.mark.parametrize(
     ("raw", "national"),
-    [("+32 470 12 34 56", "0470123456"), ("0032470123456", "0470123456"), ("0470/12.34.56", "0470123456")],
+    [
+        ("+32 470 12 34 56", "0470123456"),
+        ("0032470123456", "0470123456"),
+        ("0470/12.34.56", "0470123456"),
+    ],
 )
 def test_phone_numbers_are_brought_to_national_digits(raw, national):
     assert national_phone_digits(raw) == national

@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+from django.tasks import task
+
+from digibank.core.schedule import DAILY_TASKS, register_daily
+
+calls: list[str] = []
+
+
+@task
+def remember_run() -> None:
+    calls.append("ran")
+
+
+@pytest.fixture
+def empty_schedule():
+    saved = list(DAILY_TASKS)
+    DAILY_TASKS.clear()
+    yield DAILY_TASKS
+    DAILY_TASKS[:] = saved
+
+
+def test_registered_daily_tasks_are_enqueued_once_per_run(db, empty_schedule):
+    register_daily(remember_run)
+    register_daily(remember_run)
+    call_command("enqueue_scheduled_tasks")
+    assert calls == ["ran"]  # the test settings run tasks immediately

@@ -34,26 +34,40 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def programme(db: Any) -> Programme:
-    return Programme.objects.create(
-        name="Digibanken", slug="digibanken", policy_domain="Werk en Sociale Economie",
-        budget_cents=50_000_000_00,
-    )
+    return Programme.objects.update_or_create(
+        slug="digibanken",
+        defaults={
+            "name": "Digibanken",
+            "policy_domain": "Werk en Sociale Economie",
+            "budget_cents": 50_000_000_00,
+        },
+    )[0]
 
 
 @pytest.fixture
 def other_programme(db: Any) -> Programme:
-    return Programme.objects.create(
-        name="Digisprong", slug="digisprong", policy_domain="Onderwijs", budget_cents=375_000_000_00
-    )
+    return Programme.objects.update_or_create(
+        slug="digisprong",
+        defaults={
+            "name": "Digisprong",
+            "policy_domain": "Onderwijs",
+            "budget_cents": 375_000_000_00,
+        },
+    )[0]
 
 
 def make_hub(programme: Programme, name: str, slug: str) -> Hub:
     lead = Organisation.objects.create(
-        name=f"OCMW {name}", kind=OrganisationKind.LOCAL_GOVERNMENT, enterprise_number="0212345668"
-        if slug == "gent" else ""
+        name=f"OCMW {name}",
+        kind=OrganisationKind.LOCAL_GOVERNMENT,
+        enterprise_number="0212345668" if slug == "gent" else "",
     )
     return Hub.objects.create(
-        name=name, slug=slug, programme=programme, lead_organisation=lead, starts_on=date(2025, 1, 1)
+        name=name,
+        slug=slug,
+        programme=programme,
+        lead_organisation=lead,
+        starts_on=date(2025, 1, 1),
     )
 
 
@@ -72,8 +86,11 @@ def make_user(db: Any) -> Callable[..., User]:
     counter = iter(range(1, 10_000))
 
     def make(
-        role: str | None = None, hub: Hub | None = None, programme: Programme | None = None,
-        programme_role: str = ProgrammeRoleKind.OFFICER, **extra: Any,
+        role: str | None = None,
+        hub: Hub | None = None,
+        programme: Programme | None = None,
+        programme_role: str = ProgrammeRoleKind.OFFICER,
+        **extra: Any,
     ) -> User:
         number = next(counter)
         user = User.objects.create_user(

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -111,6 +112,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Our own field and form templates (digibank/templates/django/forms/) render every form.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------
 # SQLite is the embedded default (one file under var/); PostgreSQL in production.

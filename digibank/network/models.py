@@ -174,7 +174,14 @@ class HubStatus(models.TextChoices):
 
 
 # Participant fields a hub may make required when people are registered.
-PARTICIPANT_OPTIONAL_FIELDS = ("given_name", "family_name", "phone", "email", "birth_year", "postcode")
+PARTICIPANT_OPTIONAL_FIELDS = (
+    "given_name",
+    "family_name",
+    "phone",
+    "email",
+    "birth_year",
+    "postcode",
+)
 
 
 class Hub(TimestampedModel):

@@ -18,6 +18,17 @@ from digibank.network.models import Hub, Organisation, OrganisationKind, Program
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
+def reset_task_backends() -> None:
+    """Forget task backends created while Django started (tasks are declared at import
+    time), so the TASKS setting of the tests applies."""
+    from asgiref.local import Local
+    from django.tasks import task_backends
+
+    task_backends.__dict__.pop("settings", None)
+    task_backends._settings = None
+    task_backends._connections = Local(task_backends.thread_critical)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
@@ -28,7 +39,9 @@ def pytest_configure(config: pytest.Config) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Tasks run at once in tests (tests of the worker choose the database backend).
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    reset_task_backends()
     settings.AXES_ENABLED = True
 
 

@@ -1,5 +1,33 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "digibank.people"
+    verbose_name = _("People")
+
+    def ready(self) -> None:
+        from digibank.core.journal import register_actions
+        from digibank.core.schedule import register_daily
+        from digibank.network.registry import register_dashboard_panel, register_hub_figures
+
+        from . import panels, queries, tasks
+        from .timeline import register_timeline_provider
+
+        register_actions(
+            {
+                "participant.create": _("Registered"),
+                "participant.update": _("Details changed"),
+                "participant.view": _("Record viewed"),
+                "participant.anonymise": _("Anonymised"),
+                "participant.merge": _("Records merged"),
+                "participant.merged_into": _("Merged into another record"),
+                "consent.record": _("Consent recorded"),
+                "consent.withdraw": _("Consent withdrawn"),
+                "visitor.record": _("Anonymous visit counted"),
+            }
+        )
+        register_dashboard_panel(panels.dashboard_panel, order=10)
+        register_hub_figures(panels.hub_figures)
+        register_timeline_provider(queries.people_timeline)
+        register_daily(tasks.anonymise_inactive_participants)

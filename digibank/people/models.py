@@ -108,8 +108,16 @@ class Participant(TimestampedModel):
             PrefixSearchIndex(fields=["hub", "phone_digits"], name="participant_phone"),
             PrefixSearchIndex(fields=["hub", "phone_reversed"], name="participant_phone_rev"),
             PrefixSearchIndex(fields=["hub", "postcode"], name="participant_postcode"),
+            # E-mail addresses are stored in lowercase (see people.services).
+            PrefixSearchIndex(fields=["hub", "email"], name="participant_email"),
             models.Index(fields=["hub", "-created_at"], name="participant_recent"),
             models.Index(fields=["last_seen_at"], name="participant_last_seen"),
+            # The search page without a query: the hub's active records, newest first.
+            models.Index(
+                fields=["hub", "-created_at", "-id"],
+                condition=Q(merged_into__isnull=True, anonymised_at__isnull=True),
+                name="participant_recent_active",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -137,6 +145,9 @@ class Participant(TimestampedModel):
     def is_anonymised(self) -> bool:
         return self.anonymised_at is not None
 
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
 
 
 class ParticipantTargetGroup(models.Model):

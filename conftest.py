@@ -25,8 +25,8 @@ def reset_task_backends() -> None:
     from django.tasks import task_backends
 
     task_backends.__dict__.pop("settings", None)
-    task_backends._settings = None
-    task_backends._connections = Local(task_backends.thread_critical)
+    task_backends._settings = None  # type: ignore[attr-defined]
+    task_backends._connections = Local(task_backends.thread_critical)  # type: ignore[attr-defined]
 
 
 def pytest_configure(config: pytest.Config) -> None:

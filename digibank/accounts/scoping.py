@@ -72,9 +72,7 @@ def programmes_for(user: Any) -> list[Programme]:
     platform admins."""
     if user.is_staff:
         return list(Programme.objects.order_by("name"))
-    return list(
-        Programme.objects.filter(roles__user=user).distinct().order_by("name")
-    )
+    return list(Programme.objects.filter(roles__user=user).distinct().order_by("name"))
 
 
 def programme_view(view: View) -> View:
@@ -87,9 +85,10 @@ def programme_view(view: View) -> View:
         found = Programme.objects.filter(slug=programme).first()
         if found is None:
             raise Http404
-        allowed = request.user.is_staff or ProgrammeRole.objects.filter(
-            user=cast(User, request.user), programme=found
-        ).exists()
+        allowed = (
+            request.user.is_staff
+            or ProgrammeRole.objects.filter(user=cast(User, request.user), programme=found).exists()
+        )
         if not allowed:
             raise Http404
         request.programme = found  # type: ignore[attr-defined]

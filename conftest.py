@@ -45,6 +45,12 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.AXES_ENABLED = True
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(settings: Any) -> None:
+    """Tests read the English source texts; the Dutch default has tests of its own."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def programme(db: Any) -> Programme:
     return Programme.objects.update_or_create(

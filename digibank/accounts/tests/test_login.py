@@ -22,7 +22,8 @@ def test_login_with_right_password_goes_to_the_users_only_hub(client, staff, hub
     assert response["Location"] == reverse("network:dashboard", kwargs={"hub": hub.slug})
 
 
-def test_wrong_password_shows_a_clear_error_in_dutch(client, staff):
+def test_wrong_password_shows_a_clear_error_in_dutch(client, staff, settings):
+    settings.LANGUAGE_CODE = "nl"
     response = sign_in(client, staff.email, "wrong-password")
     assert response.status_code == 200
     assert "error-summary" in response.text

@@ -39,7 +39,7 @@ def test_officer_sees_only_their_programmes(
     response = client.get(reverse("programmes:list"))
     assert response.status_code == 200
     assert programme.name in response.text
-    assert "€ 50.000.000" in response.text  # Dutch grouping
+    assert "€ 50,000,000" in response.text  # grouped as in English
     assert other_programme.name not in response.text
     assert client.get(detail_url(other_programme)).status_code == 404
     assert client.get(reverse("programmes:detail", kwargs={"programme": "nope"})).status_code == 404
@@ -77,7 +77,7 @@ def test_detail_shows_the_plan_and_its_hubs_as_aggregates(
     text = response.text
     assert "Onderwijs en Vorming" in text
     assert "Ben Weyts (N-VA)" in text
-    assert "€ 375.000.000" in text
+    assert "€ 375,000,000" in text
     assert text.index("Een toekomstgerichte") < text.index("Een kennis- en adviescentrum")
     assert "Digisprong Gent" in text
     assert "Scholengroep X" in text
@@ -159,3 +159,11 @@ def test_detail_queries_do_not_grow_with_hubs(
     assert "Hub 00" in response.text
     with django_assert_max_num_queries(6):
         assert client.get(reverse("programmes:list")).status_code == 200
+
+
+def test_budget_is_grouped_the_dutch_way_in_dutch(
+    client_for: Callable[[User], Client], officer: User, programme: Programme, settings: Any
+) -> None:
+    settings.LANGUAGE_CODE = "nl"
+    response = client_for(officer).get(detail_url(programme))
+    assert "€ 50.000.000" in response.text

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from digibank.accounts.roles import HubRole
 from digibank.core.journal import ACTION_LABELS
 from digibank.core.text import digits
+from digibank.core.validators import validate_phone
 
 from .models import (
     PARTICIPANT_OPTIONAL_FIELDS,
@@ -35,7 +36,7 @@ from .services import (
     check_periods,
     municipalities_for_postcode,
 )
-from .validators import format_enterprise_number, validate_enterprise_number, validate_phone
+from .validators import format_enterprise_number, validate_enterprise_number
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TIME_ERRORS = {"invalid": _("Enter a time like 09:00 or 17:30.")}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from digibank.accounts.models import Membership, User
 from digibank.accounts.roles import HubRole
 from digibank.core.journal import journal_write
+from digibank.core.validators import validate_phone
 
 from .models import (
     PARTICIPANT_OPTIONAL_FIELDS,
@@ -36,7 +37,7 @@ from .models import (
     Weekday,
 )
 from .queries import local_today
-from .validators import normalise_enterprise_number, validate_enterprise_number, validate_phone
+from .validators import normalise_enterprise_number, validate_enterprise_number
 
 # --- Addresses ------------------------------------------------------------------------
 

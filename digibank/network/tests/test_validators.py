@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from digibank.network.validators import validate_enterprise_number, validate_phone
+from digibank.core.validators import validate_phone
+from digibank.network.validators import validate_enterprise_number
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,51 @@
+"""Validators for data every app takes in."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .text import digits, national_phone_digits
+
+_PHONE_CHARACTERS = re.compile(r"^\+?[\d\s/.\-()]+$")
+
+
+def is_international_phone(phone: str) -> bool:
+    return phone.startswith("+") or digits(phone).startswith("00")
+
+
+def clean_phone(value: str) -> str:
+    """A plausible Belgian or international phone number, tidied ('0470 12 34 56',
+    '+32 470 12 34 56', '+31 6 12345678'); '' stays ''."""
+    value = " ".join((value or "").split())
+    if not value:
+        return ""
+    if not _PHONE_CHARACTERS.match(value):
+        raise ValidationError(
+            _("Use only digits, spaces and the signs + / . - in a phone number."),
+            code="phone_characters",
+        )
+    number = digits(value)
+    if not 9 <= len(number) <= 15:
+        raise ValidationError(
+            _("A phone number has 9 to 15 digits, for example 0470 12 34 56."),
+            code="phone_length",
+        )
+    if not is_international_phone(value) and not number.startswith("0"):
+        raise ValidationError(
+            _("Start with 0 (for example 0470 12 34 56) or with + and the country code."),
+            code="phone_start",
+        )
+    national = national_phone_digits(value)
+    if national.startswith("0") and not national.startswith("00") and len(national) > 10:
+        raise ValidationError(
+            _("A Belgian phone number has 9 or 10 digits, for example 0470 12 34 56."),
+            code="phone_length",
+        )
+    return value
+
+
+def validate_phone(value: str) -> None:
+    clean_phone(value)

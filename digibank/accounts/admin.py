@@ -11,6 +11,7 @@ from .models import Membership, ProgrammeRole, User
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
+    autocomplete_fields = ["hub"]
 
 
 class ProgrammeRoleInline(admin.TabularInline):

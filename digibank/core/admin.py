@@ -7,6 +7,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from .journal import journal_write
+from .models import JournalEntry
 
 
 class JournaledAdmin(admin.ModelAdmin):
@@ -34,3 +35,22 @@ class JournaledAdmin(admin.ModelAdmin):
         for obj in queryset:
             self._journal(request, obj, "delete")
         return super().log_deletions(request, queryset)
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(admin.ModelAdmin):
+    """The journal, read only, for audits by platform admins."""
+
+    list_display = ["created_at", "actor", "action", "hub_id", "subject_type", "subject_id"]
+    list_filter = ["action"]
+    search_fields = ["action", "subject_id"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -374,6 +374,8 @@ def _membership(request: HttpRequest, pk: int) -> Membership:
 @hub_view("members.manage")
 @GET_POST
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a member's role: a page of its own, or with HTMX an edit row in the team
+    table that turns back into the updated row once saved."""
     membership = _membership(request, pk)
     form = MemberRoleForm(request.POST or None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
@@ -386,8 +388,14 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
         else:
+            if request.htmx:  # type: ignore[attr-defined]
+                row = {"membership": membership, "saved": True}
+                return render(request, "network/members.html#member_row", row)
             messages.success(request, _("The role is changed."))
             return redirect("network:members", hub=_hub(request).slug)
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {"form": form, "membership": membership}
+        return render(request, "network/members.html#member_row_edit", context)
     return render(request, "network/member_edit.html", {"form": form, "membership": membership})
 
 

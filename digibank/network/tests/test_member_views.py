@@ -157,3 +157,43 @@ def test_another_hubs_membership_is_404(
     assert client.post(url("member_deactivate", hub, pk=foreign.pk)).status_code == 404
     foreign.refresh_from_db()
     assert foreign.is_active
+
+
+def test_role_changes_inline_with_htmx(
+    hub: Hub,
+    coordinator: User,
+    make_user: Callable[..., User],
+    client_for: Callable[[User], Client],
+) -> None:
+    volunteer = make_user(HubRole.DIGIHELPER, hub, full_name="Vera Volunteer")
+    membership = Membership.objects.get(user=volunteer, hub=hub)
+    client = client_for(coordinator)
+    edit_url = url("member_edit", hub, pk=membership.pk)
+
+    edit_row = client.get(edit_url, headers={"HX-Request": "true"})
+    assert edit_row.status_code == 200
+    assert edit_row.text.lstrip().startswith(f'<tr id="member-{membership.pk}">')
+    assert 'name="role"' in edit_row.text
+    assert "<html" not in edit_row.text
+
+    saved = client.post(edit_url, {"role": HubRole.TRAINER}, headers={"HX-Request": "true"})
+    assert saved.status_code == 200
+    assert "Trainer" in saved.text
+    assert "Saved" in saved.text
+    membership.refresh_from_db()
+    assert membership.role == HubRole.TRAINER
+
+
+def test_inline_role_change_keeps_the_last_coordinator(
+    hub: Hub, coordinator: User, client_for: Callable[[User], Client]
+) -> None:
+    membership = Membership.objects.get(user=coordinator, hub=hub)
+    response = client_for(coordinator).post(
+        url("member_edit", hub, pk=membership.pk),
+        {"role": HubRole.STAFF},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "error-message" in response.text
+    membership.refresh_from_db()
+    assert membership.role == HubRole.COORDINATOR

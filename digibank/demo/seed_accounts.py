@@ -1,0 +1,150 @@
+"""Demo logins (one per role, password `digibank-demo`) and each hub's staff and
+volunteers."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+
+from digibank.accounts.models import Membership, ProgrammeRole, User
+from digibank.accounts.roles import HubRole, ProgrammeRoleKind
+from digibank.core.text import fold
+from digibank.network.models import Hub, Programme
+
+from .names import ORIGINS
+
+DEMO_PASSWORD = "digibank-demo"  # noqa: S105 - the demo's published password
+DEMO_DOMAIN = "digibank.example"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    full_name: str
+    description: str
+
+
+DEMO_LOGINS: tuple[DemoLogin, ...] = (
+    DemoLogin(
+        HubRole.COORDINATOR,
+        f"coordinator@{DEMO_DOMAIN}",
+        "Ann De Smet",
+        "Coordinator of the first two hubs (switch between them)",
+    ),
+    DemoLogin(HubRole.STAFF, f"staff@{DEMO_DOMAIN}", "Sam Peeters", "Staff member"),
+    DemoLogin(
+        HubRole.DIGIHELPER, f"digihelper@{DEMO_DOMAIN}", "Dirk Janssens", "Volunteer digihelper"
+    ),
+    DemoLogin(HubRole.TRAINER, f"trainer@{DEMO_DOMAIN}", "Fatima El Amrani", "Trainer"),
+    DemoLogin(
+        HubRole.PARTNER_VIEWER,
+        f"partner@{DEMO_DOMAIN}",
+        "Pieter Maes",
+        "Partner organisation (read only)",
+    ),
+    DemoLogin(
+        ProgrammeRoleKind.OFFICER,
+        f"officer@{DEMO_DOMAIN}",
+        "Olga Kovalenko",
+        "Programme officer, Digibanken (aggregates only)",
+    ),
+    DemoLogin(
+        ProgrammeRoleKind.REVIEWER,
+        f"reviewer@{DEMO_DOMAIN}",
+        "Rik Vermeulen",
+        "Reviewer, Digibanken",
+    ),
+    DemoLogin("admin", f"admin@{DEMO_DOMAIN}", "Ada Admin", "Platform admin"),
+)
+
+
+def logins_table(hub_names: list[str] | None = None) -> str:
+    """The demo logins as a plain-text table: role, e-mail, password."""
+    rows = [("Role", "E-mail", "Password")]
+    for login in DEMO_LOGINS:
+        rows.append((login.description, login.email, DEMO_PASSWORD))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = []
+    for index, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    if hub_names:
+        lines.append("")
+        lines.append("Hubs of the hub roles: " + ", ".join(hub_names))
+    return "\n".join(lines)
+
+
+def create_demo_logins(*, hubs: list[Hub], programme: Programme) -> list[User]:
+    """The published demo accounts; updated in place when they exist already."""
+    password = make_password(DEMO_PASSWORD)  # hashed once: argon2 is slow on purpose
+    users = []
+    for login in DEMO_LOGINS:
+        user, _ = User.objects.update_or_create(
+            email=login.email,
+            defaults={
+                "full_name": login.full_name,
+                "password": password,
+                "is_active": True,
+                "is_staff": login.role == "admin",
+                "is_superuser": login.role == "admin",
+            },
+        )
+        if login.role in HubRole.values:
+            Membership.objects.update_or_create(
+                user=user, hub=hubs[0], defaults={"role": login.role, "is_active": True}
+            )
+            if login.role == HubRole.COORDINATOR and len(hubs) > 1:
+                Membership.objects.update_or_create(
+                    user=user, hub=hubs[1], defaults={"role": login.role, "is_active": True}
+                )
+        elif login.role in ProgrammeRoleKind.values:
+            ProgrammeRole.objects.get_or_create(user=user, programme=programme, role=login.role)
+        users.append(user)
+    return users
+
+
+def create_team(*, hub: Hub, team: tuple[int, int], rng: random.Random) -> dict[str, list[int]]:
+    """Staff and volunteers of one hub, who cannot log in (no usable password). Returns
+    user ids by role."""
+    roles = (
+        [HubRole.COORDINATOR]
+        + [HubRole.STAFF] * rng.randint(1, 3)
+        + [HubRole.DIGIHELPER] * rng.randint(*team)
+        + [HubRole.TRAINER] * rng.randint(1, 2)
+        + [HubRole.PARTNER_VIEWER]
+    )
+    origins = ORIGINS[:4]
+    weights = [origin.weight for origin in origins]
+    users = []
+    emails: set[str] = set()
+    for _ in roles:
+        origin = rng.choices(origins, weights)[0]
+        given = rng.choice(origin.women + origin.men)
+        family = rng.choice(origin.family)
+        local = f"{fold(given)}.{fold(family)}".replace(" ", "")
+        email = f"{local}@{hub.slug}.{DEMO_DOMAIN}"
+        number = 2
+        while email in emails:
+            email = f"{local}{number}@{hub.slug}.{DEMO_DOMAIN}"
+            number += 1
+        emails.add(email)
+        users.append(
+            User(
+                email=email,
+                full_name=f"{given} {family}",
+                password=make_password(None),
+                preferred_language="nl",
+            )
+        )
+    created = User.objects.bulk_create(users)
+    Membership.objects.bulk_create(
+        Membership(user=user, hub=hub, role=role) for user, role in zip(created, roles, strict=True)
+    )
+    by_role: dict[str, list[int]] = {}
+    for user, role in zip(created, roles, strict=True):
+        by_role.setdefault(role, []).append(user.pk)
+    return by_role

@@ -7,7 +7,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .text import digits, national_phone_digits
+from .text import contains_national_number, digits, national_phone_digits
+
+NATIONAL_NUMBER_MESSAGE = _(
+    "We never store national register numbers. Remove the number and try again. "
+    "You do not need it to help this person."
+)
 
 _PHONE_CHARACTERS = re.compile(r"^\+?[\d\s/.\-()]+$")
 
@@ -49,3 +54,9 @@ def clean_phone(value: str) -> str:
 
 def validate_phone(value: str) -> None:
     clean_phone(value)
+
+
+def validate_no_national_number(value: str) -> None:
+    """For every field that holds a person's data: never a national register number."""
+    if contains_national_number(value or ""):
+        raise ValidationError(NATIONAL_NUMBER_MESSAGE, code="national_number")

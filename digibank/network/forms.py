@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from digibank.accounts.roles import HubRole
 from digibank.core.journal import ACTION_LABELS
 from digibank.core.text import digits
-from digibank.core.validators import validate_phone
+from digibank.core.validators import validate_no_national_number, validate_phone
 
 from .models import (
     PARTICIPANT_OPTIONAL_FIELDS,
@@ -481,8 +481,12 @@ ROLE_HINT = _(
 
 
 class MemberInviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, validators=[validate_no_national_number]
+    )
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, validators=[validate_no_national_number]
+    )
     role = forms.ChoiceField(
         label=_("Role"), choices=HubRole.choices, widget=forms.RadioSelect, help_text=ROLE_HINT
     )

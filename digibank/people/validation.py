@@ -6,13 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from digibank.core.text import contains_national_number
+from digibank.core.validators import NATIONAL_NUMBER_MESSAGE, is_international_phone
 from digibank.core.validators import clean_phone as core_clean_phone
-from digibank.core.validators import is_international_phone
-
-NATIONAL_NUMBER_MESSAGE = _(
-    "We never store national register numbers. Remove the number and try again. "
-    "You do not need it to help this person."
-)
 
 
 def holds_national_number(value: str, *, phone: bool = False) -> bool:

@@ -197,3 +197,20 @@ def test_inline_role_change_keeps_the_last_coordinator(
     assert "error-message" in response.text
     membership.refresh_from_db()
     assert membership.role == HubRole.COORDINATOR
+
+
+def test_invite_refuses_a_national_register_number_as_name(
+    hub: Hub, coordinator: User, client_for: Callable[[User], Client]
+) -> None:
+    response = client_for(coordinator).post(
+        url("member_invite", hub),
+        {
+            "email": "new@example.org",
+            "full_name": "85.07.30-033.28",
+            "role": HubRole.STAFF,
+            "language": "nl",
+        },
+    )
+    assert response.status_code == 200
+    assert "national register numbers" in response.text
+    assert not User.objects.filter(email="new@example.org").exists()

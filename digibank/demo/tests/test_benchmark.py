@@ -3,6 +3,8 @@ tiny data; the benchmark itself is `make bench`)."""
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_measurement_runs_and_gets_answers(client: Client) -> None:
-    call_command("demo_data", scale="tiny", seed=3, verbosity=0, stdout=None)
+    call_command("demo_data", scale="tiny", seed=3, stdout=StringIO())
     hub, user = pick_hub_and_user()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     bench = Bench(

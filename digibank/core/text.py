@@ -6,11 +6,33 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSABLE = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "Þ": "Th",
+        "ħ": "h",
+        "Ħ": "H",
+    }
+)
 
 
 def fold(value: str) -> str:
-    """Lowercase, accent-free, single-spaced: 'Çelik-Dupré ' -> 'celik dupre'."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
+    """Lowercase, accent-free, single-spaced: 'Çelik-Dupré ' -> 'celik dupre',
+    'Yılmaz' -> 'yilmaz', 'Łukasz' -> 'lukasz'."""
+    decomposed = unicodedata.normalize("NFKD", (value or "").translate(_UNDECOMPOSABLE))
     ascii_only = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     return _NON_WORD.sub(" ", ascii_only).strip()
 

@@ -9,6 +9,10 @@ from digibank.core.text import contains_national_number, fold, national_phone_di
         ("Çelik-Dupré ", "celik dupre"),
         ("Van den  Broeck", "van den broeck"),
         ("Nguyễn", "nguyen"),
+        ("Yılmaz", "yilmaz"),
+        ("Łukasz Wójcik", "lukasz wojcik"),
+        ("Søren Ødegård", "soren odegard"),
+        ("Straße", "strasse"),
         ("", ""),
     ],
 )

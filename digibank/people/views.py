@@ -89,13 +89,19 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 # --- search -----------------------------------------------------------------------------
 
 
+# Searches matching more people than this say "more than 1,000" rather than count them all.
+SEARCH_COUNT_LIMIT = 1000
+
+
 @hub_view("people.view")
 def participant_list(request: HubRequest) -> HttpResponse:
     list_url = reverse("people:list", kwargs={"hub": request.hub.slug})
     form = SearchForm(request.GET, live_url=list_url)
     query, group = form.query(), form.target_group()
     page = paginate(
-        request, queries.participant_search(hub=request.hub, query=query, target_group=group)
+        request,
+        queries.participant_search(hub=request.hub, query=query, target_group=group),
+        count_limit=SEARCH_COUNT_LIMIT,
     )
     context = {
         "form": form,

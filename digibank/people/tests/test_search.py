@@ -195,3 +195,15 @@ def test_search_page_query_count_does_not_grow(
         client.get(people_url(hub), {"q": "maes"})
     with django_assert_max_num_queries(8):
         client.get(people_url(hub))
+
+
+def test_a_search_matching_very_many_people_does_not_count_them_all(
+    make_participant, hub, client_for, staff, monkeypatch
+):
+    monkeypatch.setattr("digibank.people.views.SEARCH_COUNT_LIMIT", 3)
+    for number in range(5):
+        make_participant(given_name=f"Jan{number}", family_name="Peeters")
+    response = client_for(staff).get(people_url(hub), {"q": "peeters"})
+    assert "More than 3 people found" in response.text
+    few = client_for(staff).get(people_url(hub), {"q": "jan1"})
+    assert "1 person found" in few.text

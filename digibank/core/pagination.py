@@ -18,7 +18,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return int(self.object_list[: self.limit + 1].count())
+        capped: Any = self.object_list[: self.limit + 1]  # a QuerySet: LIMIT in a subquery
+        return int(capped.count())
 
     @property
     def is_capped(self) -> bool:

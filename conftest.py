@@ -3,6 +3,7 @@ per role, and a client signed in as any of them."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -34,6 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    settings.LANGUAGE_COOKIE_SECURE = False
     settings.ENFORCE_TWO_FACTOR = False
     settings.STORAGES = {
         **settings.STORAGES,
@@ -155,3 +157,59 @@ def client_for() -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+# --- Transactional tests and the append-only journal ------------------------------------
+# A live-server (transactional) test ends with a flush of every table, and the journal's
+# database triggers (core migration 0002) refuse that DELETE/TRUNCATE. Around the
+# teardown of such a test the triggers step aside, and are back before the next test.
+
+_JOURNAL_MIGRATION = "digibank.core.migrations.0002_journal_append_only"
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return (
+        "live_server" in names
+        or "transactional_db" in names
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+def _journal_triggers(*, enabled: bool) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            action = "ENABLE" if enabled else "DISABLE"
+            cursor.execute(f"ALTER TABLE core_journalentry {action} TRIGGER USER")
+        elif connection.vendor == "sqlite":
+            for name in ("journal_no_update", "journal_no_delete"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            if enabled:
+                migration = importlib.import_module(_JOURNAL_MIGRATION)
+                for statement in migration.SQLITE:
+                    cursor.execute(statement)
+    if enabled:
+        # The test case closed its connections after the flush; leave none open either
+        # (an open one keeps PostgreSQL from dropping the test database at the end).
+        connection.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    if not _is_transactional(item):
+        return (yield)
+    from pytest_django.plugin import blocking_manager_key
+
+    blocker = item.config.stash[blocking_manager_key]
+    with blocker.unblock():
+        _journal_triggers(enabled=False)
+    try:
+        return (yield)
+    finally:
+        # After the last test the session's fixtures are gone with the test database.
+        if nextitem is not None:
+            with blocker.unblock():
+                _journal_triggers(enabled=True)

@@ -64,7 +64,7 @@ test-fast: setup-dev
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy digibank benchmarks
+	$(VENV)/bin/mypy digibank benchmarks tests conftest.py
 
 bench: setup-dev
 	$(PY) -m benchmarks.run --scale $(SCALE) --seed $(SEED)

@@ -433,8 +433,20 @@ def partner_remove(*, actor: User, partner: HubPartner) -> None:
 # --- Team -----------------------------------------------------------------------------
 
 
+def _lock_team(membership: Membership) -> None:
+    """Lock the hub's coordinator memberships and this one, always in the same order, so
+    two changes to the team at once queue instead of deadlocking; then read the
+    membership as it is now."""
+    coordinators = Membership.objects.select_for_update(of=("self",)).filter(
+        hub_id=membership.hub_id, role=HubRole.COORDINATOR
+    )
+    list(coordinators.order_by("pk").values_list("pk", flat=True))
+    list(Membership.objects.select_for_update().filter(pk=membership.pk).values_list("pk"))
+    membership.refresh_from_db(fields=["role", "is_active"])
+
+
 def _other_active_coordinators(membership: Membership) -> bool:
-    others = Membership.objects.select_for_update().filter(
+    others = Membership.objects.filter(
         hub_id=membership.hub_id,
         role=HubRole.COORDINATOR,
         is_active=True,
@@ -520,6 +532,7 @@ def member_invite(
 def member_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     if role not in HubRole.values:
         raise ValidationError({"role": _("Choose a role.")})
+    _lock_team(membership)
     if role == membership.role:
         return membership
     if role != HubRole.COORDINATOR:
@@ -539,6 +552,7 @@ def member_change_role(*, actor: User, membership: Membership, role: str) -> Mem
 
 @transaction.atomic
 def member_set_active(*, actor: User, membership: Membership, active: bool) -> Membership:
+    _lock_team(membership)
     if membership.is_active == active:
         return membership
     if not active:

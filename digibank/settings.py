@@ -140,7 +140,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA temp_store=MEMORY;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME") or None}
+    # Tests use a file too (not shared-cache memory), so concurrent tests meet the same
+    # locking and busy timeout as production.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("SQLITE_TEST_NAME") or str(VAR_DIR / "test.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

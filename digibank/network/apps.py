@@ -8,6 +8,70 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         from digibank.core.journal import register_actions
 
+        from .registry import NavItem, register_hub_nav
+
+        for item in (
+            NavItem(_("Today"), "network:dashboard", order=0, sections=("network:dashboard",)),
+            NavItem(
+                _("Help points"),
+                "network:locations",
+                order=50,
+                sections=tuple(
+                    f"network:{name}"
+                    for name in (
+                        "locations",
+                        "location",
+                        "location_create",
+                        "location_edit",
+                        "location_hours",
+                        "location_exception_add",
+                        "location_exception_remove",
+                        "location_deactivate",
+                        "location_reactivate",
+                    )
+                ),
+            ),
+            NavItem(
+                _("Partners"),
+                "network:partners",
+                order=60,
+                sections=(
+                    "network:partners",
+                    "network:partner_add",
+                    "network:partner_edit",
+                    "network:partner_remove",
+                ),
+            ),
+            NavItem(
+                _("Team"),
+                "network:members",
+                permission="members.manage",
+                order=70,
+                sections=(
+                    "network:members",
+                    "network:member_invite",
+                    "network:member_edit",
+                    "network:member_deactivate",
+                    "network:member_reactivate",
+                ),
+            ),
+            NavItem(
+                _("Settings"),
+                "network:settings",
+                permission="hub.manage",
+                order=80,
+                sections=("network:settings",),
+            ),
+            NavItem(
+                _("Journal"),
+                "network:journal",
+                permission="journal.view",
+                order=90,
+                sections=("network:journal",),
+            ),
+        ):
+            register_hub_nav(item)
+
         register_actions(
             {
                 "location.create": _("Help point added"),

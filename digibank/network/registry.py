@@ -25,6 +25,20 @@ DashboardProvider = Callable[[HttpRequest], DashboardPanel | None]
 # provider(hub_ids) -> {hub_id: {label: number}}: aggregate figures, never personal data.
 HubFiguresProvider = Callable[[Iterable[int]], dict[int, dict[str | Promise, int]]]
 
+
+@dataclass(frozen=True)
+class NavItem:
+    """A section in the hub's navigation bar. `permission` None: every member sees it.
+    `sections` are the URL namespaces (or namespace:name) where the item is current."""
+
+    label: str | Promise
+    url_name: str
+    permission: str | None = None
+    sections: tuple[str, ...] = ()
+    order: int = 100
+
+
+_nav_items: list[NavItem] = []
 _dashboard_providers: list[tuple[int, DashboardProvider]] = []
 _hub_figures_providers: list[HubFiguresProvider] = []
 
@@ -51,3 +65,16 @@ def hub_figures(hub_ids: Iterable[int]) -> dict[int, dict[str | Promise, int]]:
         for hub_id, values in provider(ids).items():
             figures.setdefault(hub_id, {}).update(values)
     return figures
+
+
+def register_hub_nav(item: NavItem) -> None:
+    if item not in _nav_items:
+        _nav_items.append(item)
+        _nav_items.sort(key=lambda entry: entry.order)
+
+
+def hub_nav(permissions: frozenset[str]) -> list[NavItem]:
+    """The navigation items a member with these permissions sees, in order."""
+    return [
+        item for item in _nav_items if item.permission is None or item.permission in permissions
+    ]

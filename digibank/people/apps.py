@@ -9,7 +9,12 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from digibank.core.journal import register_actions
         from digibank.core.schedule import register_daily
-        from digibank.network.registry import register_dashboard_panel, register_hub_figures
+        from digibank.network.registry import (
+            NavItem,
+            register_dashboard_panel,
+            register_hub_figures,
+            register_hub_nav,
+        )
 
         from . import panels, queries, tasks
         from .timeline import register_timeline_provider
@@ -26,6 +31,11 @@ class PeopleConfig(AppConfig):
                 "consent.withdraw": _("Consent withdrawn"),
                 "visitor.record": _("Anonymous visit counted"),
             }
+        )
+        register_hub_nav(
+            NavItem(
+                _("People"), "people:list", permission="people.view", order=10, sections=("people",)
+            )
         )
         register_dashboard_panel(panels.dashboard_panel, order=10)
         register_hub_figures(panels.hub_figures)

@@ -6,15 +6,34 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from digibank.core.journal import action_label
-from digibank.network.registry import DashboardPanel
+from digibank.network.registry import DashboardPanel, hub_nav
 from digibank.network.validators import format_enterprise_number
 
 register = template.Library()
+
+
+@register.inclusion_tag("components/hub_nav.html", takes_context=True)
+def hub_navigation(context: template.Context) -> dict[str, Any]:
+    """The hub's navigation bar: every section registered by an app that the member's
+    role may see, the current one marked."""
+    request = context["request"]
+    match = request.resolver_match
+    here = {match.app_name, f"{match.app_name}:{match.url_name}"} if match else set()
+    items = [
+        {
+            "label": item.label,
+            "url": reverse(item.url_name, kwargs={"hub": request.hub.slug}),
+            "current": bool(here & set(item.sections or (item.url_name,))),
+        }
+        for item in hub_nav(request.membership.permissions)
+    ]
+    return {"items": items}
 
 
 @register.simple_tag(takes_context=True)

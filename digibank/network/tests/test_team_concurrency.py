@@ -42,7 +42,7 @@ def run_at_once(*actions: Callable[[], None]) -> list[str]:
 
 
 @pytest.mark.concurrency
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("change", ["demote", "switch_off"])
 def test_two_coordinators_stepping_down_at_once_leave_one(
     hub: Hub, make_user: Callable[..., User], change: str

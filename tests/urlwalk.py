@@ -36,6 +36,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from .world import Side, World
+from .world_extensions import extension_modules
 
 # Patterns the walker does not request, and why. Everything else is walked.
 SKIPPED_PREFIXES: dict[str, str] = {
@@ -95,6 +96,12 @@ KIND_ALIASES: dict[str, str] = {
 
 # The kind a bare `pk` means in an app when the URL name does not say.
 APP_DEFAULT_KIND: dict[str, str] = {"people": "participant"}
+
+# Lessons from the apps' world extensions (tests/world_extensions/).
+for _extension in extension_modules():
+    KWARG_KINDS.update(getattr(_extension, "KWARG_KINDS", {}))
+    KIND_ALIASES.update(getattr(_extension, "KIND_ALIASES", {}))
+    APP_DEFAULT_KIND.update(getattr(_extension, "APP_DEFAULT_KIND", {}))
 
 # Kwargs that are not tenant data. Functions of (world, side name) -> value.
 NEUTRAL_KWARGS: dict[str, Callable[[World, str], str]] = {

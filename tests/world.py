@@ -48,6 +48,8 @@ from digibank.people.models import (
     TargetGroup,
 )
 
+from .world_extensions import extension_modules
+
 # The roles the walker signs in as. Hub roles belong to hub A; programme roles to hub
 # A's programme; "nobody" is signed in without any membership; "anonymous" is not.
 HUB_A_ROLES: tuple[str, ...] = tuple(HubRole.values)
@@ -216,6 +218,15 @@ def _fill_side(
     )
     side.add("hub", hub)
     side.add("programme", side.programme)
+    for extension in extension_modules():
+        if fill := getattr(extension, "fill", None):
+            fill(
+                side,
+                label=label,
+                colleague=colleague,
+                location=location,
+                participants=participants,
+            )
 
 
 def build_world(*, hub: Hub, other_hub: Hub, make_user: Callable[..., User]) -> World:

@@ -1,0 +1,22 @@
+"""Each app that adds hub-owned records adds a module here, so the tenancy walk covers
+them without editing world.py or urlwalk.py. A module may define:
+
+- `fill(side, *, label, colleague, location, participants)`: create one or two rows of
+  each new kind for that hub with `side.add(kind, *rows)`, and list text another hub must
+  never see in `side.personal_data` (a person's data) or `side.hub_records`;
+- `KWARG_KINDS`, `KIND_ALIASES`, `APP_DEFAULT_KIND`: lessons for the URL walker, merged
+  into the dicts of the same names in tests/urlwalk.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
+
+
+def extension_modules() -> list[ModuleType]:
+    return [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name)
+    ]

@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "digibank.accounts",
     "digibank.network",
     "digibank.people",
+    "digibank.helpdesk",
+    "digibank.appointments",
+    "digibank.learning",
+    "digibank.assessments",
     "digibank.demo",
 ]
 

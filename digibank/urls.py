@@ -8,6 +8,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("programmes/", include("digibank.network.programme_urls")),
     path("h/<slug:hub>/", include("digibank.network.urls")),
     path("h/<slug:hub>/people/", include("digibank.people.urls")),
+    path("h/<slug:hub>/help/", include("digibank.helpdesk.urls")),
+    path("h/<slug:hub>/appointments/", include("digibank.appointments.urls")),
+    path("h/<slug:hub>/learning/", include("digibank.learning.urls")),
+    path("h/<slug:hub>/skills/", include("digibank.assessments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

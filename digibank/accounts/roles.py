@@ -20,23 +20,59 @@ class ProgrammeRoleKind(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer")
 
 
-# Hub permissions. "people.*" give access to personal data; a partner viewer has none.
+# Hub permissions. Every permission but "hub.view" reaches personal data; a partner
+# viewer has only that one.
+#   helpdesk.log        log help given, quick tally, the help point's day view
+#   helpdesk.manage     topics, rota, volunteers' profiles, mandates
+#   appointments.book   book, cancel and reschedule appointments; run the walk-in queue
+#   appointments.manage slot settings of help points
+#   learning.view       course catalogue, sessions and their lists
+#   learning.enrol      enrol people, handle the waiting list
+#   learning.teach      attendance, certificates
+#   learning.manage     courses and sessions
+#   assessments.take    digital-skills self-assessments with a participant
+_STAFF = frozenset(
+    {
+        "hub.view",
+        "people.view",
+        "people.edit",
+        "people.anonymise",
+        "helpdesk.log",
+        "helpdesk.manage",
+        "appointments.book",
+        "appointments.manage",
+        "learning.view",
+        "learning.enrol",
+        "learning.teach",
+        "learning.manage",
+        "assessments.take",
+    }
+)
 HUB_PERMISSIONS: dict[str, frozenset[str]] = {
-    HubRole.COORDINATOR: frozenset(
+    HubRole.COORDINATOR: _STAFF | {"hub.manage", "members.manage", "journal.view", "people.merge"},
+    HubRole.STAFF: _STAFF,
+    HubRole.DIGIHELPER: frozenset(
         {
             "hub.view",
-            "hub.manage",
-            "members.manage",
-            "journal.view",
             "people.view",
             "people.edit",
-            "people.anonymise",
-            "people.merge",
+            "helpdesk.log",
+            "appointments.book",
+            "learning.view",
+            "learning.enrol",
+            "assessments.take",
         }
     ),
-    HubRole.STAFF: frozenset({"hub.view", "people.view", "people.edit", "people.anonymise"}),
-    HubRole.DIGIHELPER: frozenset({"hub.view", "people.view", "people.edit"}),
-    HubRole.TRAINER: frozenset({"hub.view", "people.view"}),
+    HubRole.TRAINER: frozenset(
+        {
+            "hub.view",
+            "people.view",
+            "learning.view",
+            "learning.enrol",
+            "learning.teach",
+            "assessments.take",
+        }
+    ),
     HubRole.PARTNER_VIEWER: frozenset({"hub.view"}),
 }
 

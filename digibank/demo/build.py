@@ -18,6 +18,7 @@ from digibank.core.journal import journal_write
 from digibank.people.models import Participant
 
 from .bulk import analyze, indexes_deferred, next_id, reset_sequences
+from .extensions import extension_modules
 from .geography import service_areas
 from .scales import SCALES, Scale
 from .seed_accounts import create_demo_logins, create_team
@@ -70,6 +71,8 @@ def build(
         )
         _load_people(generator, load, bulk=scale.bulk, out=out)
         reset_sequences([Participant])
+        for extension in extension_modules():
+            extension.seed(hubs=hubs, scale=scale, seed=seed, now=now, out=out)
     report.participants = total
     for name, table in [("visitors", visitors), *load.tables()]:
         report.tables[name] = (table.rows_written, table.seconds)

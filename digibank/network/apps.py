@@ -90,5 +90,6 @@ class NetworkConfig(AppConfig):
                 "member.deactivate": _("Team member switched off"),
                 "member.reactivate": _("Team member switched on again"),
                 "hub.settings": _("Hub settings changed"),
+                "hub.create": _("Hub created"),
             }
         )

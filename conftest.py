@@ -45,6 +45,14 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     reset_task_backends()
     settings.AXES_ENABLED = True
+    settings.SMS_BACKEND = "digibank.core.messaging.LocmemSmsBackend"
+
+
+@pytest.fixture(autouse=True)
+def empty_sms_outbox() -> None:
+    from digibank.core.messaging import LocmemSmsBackend
+
+    LocmemSmsBackend.outbox.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -257,6 +257,8 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "password": env("EMAIL_HOST_PASSWORD"),
         "use_tls": env_bool("EMAIL_USE_TLS"),
     }
+# Text messages: a class with send(messages); console by default (core.messaging).
+SMS_BACKEND = env("SMS_BACKEND", "digibank.core.messaging.ConsoleSmsBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "digibank <no-reply@digibank.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -78,3 +78,19 @@ class JournalEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The journal is append-only.")
+
+
+class SentMessage(models.Model):
+    """A message that went out, by the key of its occasion: makes reminders idempotent
+    (see core.messaging.send_once). Holds no content and no address."""
+
+    key = models.CharField(max_length=200, unique=True)
+    channel = models.CharField(max_length=8)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sent message")
+        verbose_name_plural = _("sent messages")
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "digibank.accounts"
+
+    def ready(self) -> None:
+        from digibank.core.journal import register_actions
+
+        register_actions(
+            {
+                "account.two_factor_enabled": _("Two-factor sign-in set up"),
+                "account.two_factor_disabled": _("Two-factor sign-in switched off"),
+            }
+        )

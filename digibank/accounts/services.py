@@ -24,3 +24,17 @@ def two_factor_confirm(*, actor: Any, device: TOTPDevice) -> None:
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
     journal_write(actor=actor, action="account.two_factor_enabled", subject=actor)
+
+
+@transaction.atomic
+def two_factor_remove(*, actor: Any) -> None:
+    """Switch optional two-factor off; refused for roles that must use it."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .twofactor import needs_two_factor
+
+    if needs_two_factor(actor):
+        raise ValidationError(_("Your role needs two-factor sign-in: it cannot be switched off."))
+    TOTPDevice.objects.filter(user=actor).delete()
+    journal_write(actor=actor, action="account.two_factor_disabled", subject=actor)

@@ -9,6 +9,11 @@ A handler runs inside the merge transaction, so a failing handler undoes the mer
 
     register_merge_handler(move_loans)
 
+Participant sections: a higher app shows a small section on the participant's page
+(current loans, skills progress) by registering provider(request, participant), which
+returns a network.registry.DashboardPanel (template and context) or None when the
+member's role may not see it. Each provider should cost a fixed number of queries.
+
 The timeline registry lives in `people.timeline`.
 """
 
@@ -18,6 +23,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from digibank.network.registry import DashboardPanel
+
     from .models import Participant
 
 # handler(source, target, actor): move rows of `source` (being merged) to `target`.
@@ -33,3 +42,26 @@ def register_merge_handler(handler: MergeHandler) -> None:
 
 def merge_handlers() -> list[MergeHandler]:
     return list(_merge_handlers)
+
+
+SectionProvider = Callable[["HttpRequest", "Participant"], "DashboardPanel | None"]
+
+_section_providers: list[tuple[int, SectionProvider]] = []
+
+
+def register_participant_section(provider: SectionProvider, *, order: int = 100) -> None:
+    if all(existing is not provider for _, existing in _section_providers):
+        _section_providers.append((order, provider))
+        _section_providers.sort(key=lambda item: item[0])
+
+
+def participant_sections(request: HttpRequest, participant: Participant) -> list[DashboardPanel]:
+    sections = (provider(request, participant) for _, provider in _section_providers)
+    return [section for section in sections if section is not None]
+
+
+def provider_count() -> int:
+    """How many apps add to the participant's page (each costs a fixed few queries)."""
+    from .timeline import timeline_providers
+
+    return len(_section_providers) + len(timeline_providers())

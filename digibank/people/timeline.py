@@ -53,3 +53,7 @@ def timeline_for(participant: Participant, *, limit: int = 20) -> list[TimelineI
         items.extend(provider(participant, limit))
     items.sort(key=lambda item: item.when, reverse=True)
     return items[:limit]
+
+
+def timeline_providers() -> list[TimelineProvider]:
+    return list(_providers)

@@ -32,6 +32,7 @@ from .forms import (
     VisitorForm,
 )
 from .models import Consent, Participant
+from .registry import participant_sections
 from .timeline import timeline_for
 
 if TYPE_CHECKING:
@@ -220,6 +221,7 @@ def participant_detail(request: HubRequest, pk: int) -> HttpResponse:
             active_consents=active,
             withdrawn_consents=[consent for consent in consents if not consent.is_active],
             timeline=timeline_for(participant, limit=TIMELINE_LENGTH),
+            sections=participant_sections(request, participant),
             consent_form=ConsentForm(
                 auto_id="consent_%s", exclude={consent.purpose for consent in active}
             ),

@@ -3,7 +3,8 @@ a module here with
 
     def seed(*, hubs: list[HubSeed], scale: Scale, seed: int, now: datetime, out: Output) -> None
 
-called inside the demo build's transaction after hubs, teams, help points and
+(and optionally ORDER = <int>, default 100: a module that needs another's rows runs
+after it), called inside the demo build's transaction after hubs, teams, help points and
 participants exist. It must be deterministic for a seed, and at the large scale write
 its big tables with digibank.demo.bulk (executemany / COPY), not row by row."""
 
@@ -15,7 +16,8 @@ from types import ModuleType
 
 
 def extension_modules() -> list[ModuleType]:
-    return [
+    modules = [
         importlib.import_module(f"{__name__}.{info.name}")
-        for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name)
+        for info in pkgutil.iter_modules(__path__)
     ]
+    return sorted(modules, key=lambda module: (getattr(module, "ORDER", 100), module.__name__))

@@ -145,9 +145,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     # Tests use a file too (not shared-cache memory), so concurrent tests meet the same
-    # locking and busy timeout as production.
+    # locking and busy timeout as production; one file per process, so test runs side
+    # by side (and xdist workers) never share one.
     DATABASES["default"]["TEST"] = {
-        "NAME": env("SQLITE_TEST_NAME") or str(VAR_DIR / "test.sqlite3")
+        "NAME": env("SQLITE_TEST_NAME") or str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

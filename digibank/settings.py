@@ -273,5 +273,8 @@ LOGGING = {
 # --- digibank -------------------------------------------------------------------------
 # Personal data of people not seen for this long is anonymised by a background task.
 PARTICIPANT_RETENTION = timedelta(days=int(env("PARTICIPANT_RETENTION_DAYS", str(5 * 365))))
+# Volunteers with no help logged and no sign-in for this long are switched off (after a
+# warning e-mail) by a background task.
+VOLUNTEER_INACTIVE_DAYS = int(env("VOLUNTEER_INACTIVE_DAYS", "183"))
 PAGE_SIZE = 25
 PLATFORM_NAME = _("digibank")

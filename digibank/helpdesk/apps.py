@@ -1,5 +1,53 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HelpdeskConfig(AppConfig):
     name = "digibank.helpdesk"
+    verbose_name = _("Help desk")
+
+    def ready(self) -> None:
+        from digibank.core.journal import register_actions
+        from digibank.core.schedule import register_daily
+        from digibank.network.registry import (
+            NavItem,
+            register_dashboard_panel,
+            register_hub_figures,
+            register_hub_nav,
+        )
+        from digibank.people.registry import register_anonymise_handler, register_merge_handler
+        from digibank.people.timeline import register_timeline_provider
+
+        from . import panels, queries, services, tasks
+
+        register_actions(
+            {
+                "help.log": _("Help logged"),
+                "help.tally": _("Help counted (quick tally)"),
+                "help.update": _("Help completed"),
+                "help.leave_anonymous": _("Help left anonymous"),
+                "helper.profile": _("Digihelper profile changed"),
+                "helper.inactive_warning": _("Inactive digihelper warned"),
+                "helper.deactivate_inactive": _("Inactive digihelper switched off"),
+                "mandate.create": _("Mandate recorded"),
+                "mandate.update": _("Mandate changed"),
+                "mandate.remove": _("Mandate removed"),
+                "mandate.remind": _("Mandate reminder sent"),
+            }
+        )
+        register_hub_nav(
+            NavItem(
+                _("Help desk"),
+                "helpdesk:log",
+                permission="helpdesk.log",
+                order=20,
+                sections=("helpdesk",),
+            )
+        )
+        register_dashboard_panel(panels.dashboard_panel, order=20)
+        register_hub_figures(panels.hub_figures)
+        register_timeline_provider(queries.help_timeline)
+        register_merge_handler(services.move_help_on_merge)
+        register_anonymise_handler(services.erase_on_anonymise)
+        register_daily(tasks.deactivate_inactive_volunteers)
+        register_daily(tasks.remind_ending_mandates)

@@ -1,5 +1,58 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LearningConfig(AppConfig):
     name = "digibank.learning"
+    verbose_name = _("Learning")
+
+    def ready(self) -> None:
+        from digibank.core.journal import register_actions
+        from digibank.core.schedule import register_daily, register_hourly
+        from digibank.network.registry import (
+            NavItem,
+            register_dashboard_panel,
+            register_hub_figures,
+            register_hub_nav,
+        )
+        from digibank.people.registry import register_merge_handler
+        from digibank.people.timeline import register_timeline_provider
+
+        from . import panels, queries, services, tasks
+
+        register_actions(
+            {
+                "learning.course_create": _("Course created"),
+                "learning.course_update": _("Course changed"),
+                "learning.course_copy": _("Course copied from a template"),
+                "learning.session_create": _("Session planned"),
+                "learning.session_update": _("Session changed"),
+                "learning.session_cancel": _("Session cancelled"),
+                "learning.session_done": _("Session finished"),
+                "learning.meeting_add": _("Meeting added"),
+                "learning.enrol": _("Enrolled in a session"),
+                "learning.waitlist": _("Put on a waiting list"),
+                "learning.enrolment_cancel": _("Enrolment cancelled"),
+                "learning.offer": _("Freed seat offered"),
+                "learning.offer_accept": _("Offered seat accepted"),
+                "learning.offer_expire": _("Seat offer expired"),
+                "learning.attendance": _("Attendance recorded"),
+                "learning.certificate": _("Certificate issued"),
+                "learning.enrolments_merge": _("Enrolments moved from a merged record"),
+            }
+        )
+        register_hub_nav(
+            NavItem(
+                _("Courses"),
+                "learning:sessions",
+                permission="learning.view",
+                order=33,
+                sections=("learning",),
+            )
+        )
+        register_dashboard_panel(panels.dashboard_panel, order=33)
+        register_hub_figures(panels.hub_figures)
+        register_timeline_provider(queries.learning_timeline)
+        register_merge_handler(services.enrolments_merge)
+        register_hourly(tasks.expire_offers)
+        register_daily(tasks.send_meeting_reminders)

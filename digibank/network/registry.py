@@ -78,3 +78,8 @@ def hub_nav(permissions: frozenset[str]) -> list[NavItem]:
     return [
         item for item in _nav_items if item.permission is None or item.permission in permissions
     ]
+
+
+def hub_figures_provider_count() -> int:
+    """How many apps add figures to programme pages (each costs a fixed query or two)."""
+    return len(_hub_figures_providers)

@@ -9,6 +9,15 @@ A handler runs inside the merge transaction, so a failing handler undoes the mer
 
     register_merge_handler(move_loans)
 
+Anonymise handlers: when records are anonymised (on request or by retention), every
+app erases what it keeps about those people in free text (notes, names of trusted
+persons). A handler gets the participant ids and runs inside the same transaction::
+
+    def erase_notes(participant_ids):
+        HelpQuestion.objects.filter(participant_id__in=participant_ids).update(note="")
+
+    register_anonymise_handler(erase_notes)
+
 Participant sections: a higher app shows a small section on the participant's page
 (current loans, skills progress) by registering provider(request, participant), which
 returns a network.registry.DashboardPanel (template and context) or None when the
@@ -65,3 +74,17 @@ def provider_count() -> int:
     from .timeline import timeline_providers
 
     return len(_section_providers) + len(timeline_providers())
+
+
+AnonymiseHandler = Callable[[list[int]], None]
+
+_anonymise_handlers: list[AnonymiseHandler] = []
+
+
+def register_anonymise_handler(handler: AnonymiseHandler) -> None:
+    if handler not in _anonymise_handlers:
+        _anonymise_handlers.append(handler)
+
+
+def anonymise_handlers() -> list[AnonymiseHandler]:
+    return list(_anonymise_handlers)

@@ -35,7 +35,7 @@ from .models import (
     VisitorStatus,
 )
 from .queries import field_labels
-from .registry import merge_handlers
+from .registry import anonymise_handlers, merge_handlers
 from .validation import clean_phone, clean_postcode, refuse_national_number
 
 # Fields a person's record is made of, in the order forms and the merge page show them.
@@ -246,6 +246,16 @@ def _anonymise_rows(ids: list[int], *, now: datetime) -> None:
     Consent.objects.filter(participant_id__in=ids, withdrawn_at__isnull=True).update(
         withdrawn_at=now
     )
+    for handler in anonymise_handlers():
+        handler(ids)
+
+
+def participant_mark_seen(*, participant: Participant, when: datetime | None = None) -> None:
+    """The person was in touch (a help, a visit, a lesson): retention starts again from
+    now. One UPDATE, only when it moves the date forward; not journaled (not a change
+    of personal data)."""
+    when = when or timezone.now()
+    Participant.objects.filter(pk=participant.pk, last_seen_at__lt=when).update(last_seen_at=when)
 
 
 @transaction.atomic

@@ -1,0 +1,104 @@
+"""Many people book the same slot at the same moment: exactly as many as it has places
+succeed, the others get a clear message, nothing fails otherwise. The same for walk-in
+ticket numbers. Real threads, each with its own connection, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from digibank.accounts.models import User
+from digibank.appointments import services
+from digibank.appointments.models import Appointment, QueueTicket, Topic
+from digibank.network.models import Hub, Location
+from digibank.people.models import Participant
+
+from .conftest import at
+
+BOOKERS = 8
+CAPACITY = 3
+
+
+def run_at_once(actions: list[Callable[[], None]]) -> list[str]:
+    start = threading.Barrier(len(actions))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def worker(action: Callable[[], None]) -> None:
+        try:
+            start.wait()
+            action()
+            outcome = "done"
+        except ValidationError as error:
+            outcome = "full" if "no longer free" in str(error) else f"refused: {error}"
+        except Exception as error:  # reported in the outcome, never swallowed
+            outcome = f"error: {error!r}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return sorted(outcomes)
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_bookings_never_exceed_the_slot(
+    hub: Hub,
+    staff: User,
+    location: Location,
+    monday: date,
+    make_participant: Callable[..., Participant],
+) -> None:
+    services.slot_settings_save(
+        actor=staff,
+        location=location,
+        slot_minutes=30,
+        desks=CAPACITY,
+        book_ahead_days=60,
+        min_notice_hours=0,
+    )
+    people = [make_participant(hub, given_name=f"Person {i}") for i in range(BOOKERS)]
+    when = at(monday, 10)
+
+    def booking(person: Participant) -> Callable[[], None]:
+        def action() -> None:
+            services.appointment_book(
+                actor=User.objects.get(pk=staff.pk),
+                location=Location.objects.get(pk=location.pk),
+                participant=Participant.objects.get(pk=person.pk),
+                starts_at=when,
+                topic=Topic.TAXES,
+            )
+
+        return action
+
+    outcomes = run_at_once([booking(person) for person in people])
+    assert outcomes == ["done"] * CAPACITY + ["full"] * (BOOKERS - CAPACITY)
+    booked = Appointment.objects.filter(location=location, starts_at=when, status="booked")
+    assert booked.count() == CAPACITY
+    assert sorted(booked.values_list("desk", flat=True)) == list(range(1, CAPACITY + 1))
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_walk_ins_get_distinct_numbers(
+    hub: Hub, staff: User, location: Location
+) -> None:
+    def arrive() -> None:
+        services.ticket_take(actor=None, location=Location.objects.get(pk=location.pk))
+
+    outcomes = run_at_once([arrive for _ in range(BOOKERS)])
+    assert outcomes == ["done"] * BOOKERS
+    numbers = sorted(QueueTicket.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, BOOKERS + 1))

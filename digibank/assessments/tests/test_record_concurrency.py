@@ -1,0 +1,68 @@
+"""Several self-assessments of one person saved at the same moment (two tablets, a
+double click): all are saved, and exactly one is the latest. Real threads, each with its
+own database connection, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from digibank.accounts.models import User
+from digibank.assessments import services
+from digibank.assessments.models import Assessment, Statement
+from digibank.learning.models import Course
+from digibank.network.models import Hub
+from digibank.people.models import Participant
+
+
+def run_at_once(*actions: Callable[[], None]) -> list[str]:
+    start = threading.Barrier(len(actions))
+    outcomes: list[str] = []
+
+    def worker(action: Callable[[], None]) -> None:
+        start.wait()
+        try:
+            action()
+            outcomes.append("done")
+        except Exception as error:  # any failure is reported in the outcome
+            outcomes.append(f"error: {error!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return sorted(outcomes)
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_assessments_of_one_person(hub: Hub, staff: User, make_participant: Any):
+    person = make_participant(given_name="Samira")
+    course = Course.objects.create(hub=hub, title="Smartphone basics")
+    ratings = dict.fromkeys(Statement.objects.filter(active=True).values_list("pk", flat=True), 3)
+
+    def take(moment: str) -> Callable[[], None]:
+        def action() -> None:
+            services.assessment_record(
+                actor=User.objects.get(pk=staff.pk),
+                hub=Hub.objects.get(pk=hub.pk),
+                participant=Participant.objects.get(pk=person.pk),
+                moment=moment,
+                course=Course.objects.get(pk=course.pk),
+                ratings=ratings,
+            )
+
+        return action
+
+    outcomes = run_at_once(*(take("before") for _ in range(4)), *(take("after") for _ in range(4)))
+    assert outcomes == ["done"] * 8
+    assert Assessment.objects.filter(participant=person).count() == 8
+    assert Assessment.objects.filter(participant=person, latest=True).count() == 2
+    assert Assessment.objects.filter(participant=person, paired=True).count() == 2

@@ -1,0 +1,249 @@
+"""Reads of the help desk, used by views, panels, reports and the benchmark. Each one
+runs a fixed number of queries, whatever the amount of data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from digibank.accounts.models import Membership
+from digibank.network.models import Hub, Location
+from digibank.people.models import Participant
+from digibank.people.timeline import TimelineItem
+
+from .models import DigihelperProfile, HelpQuestion, HelpTopic, Mandate
+from .services import MANDATE_NOTICE_DAYS
+
+TopicLink = HelpQuestion.topics.through
+
+
+def active_topics() -> list[HelpTopic]:
+    return list(HelpTopic.objects.filter(is_active=True).order_by("position", "code"))
+
+
+def open_locations(hub: Hub) -> list[Location]:
+    return list(Location.objects.filter(hub=hub, is_active=True).order_by("name", "pk"))
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _with_topics(questions: QuerySet[HelpQuestion]) -> QuerySet[HelpQuestion]:
+    return questions.prefetch_related(
+        Prefetch("topics", queryset=HelpTopic.objects.order_by("position", "code"))
+    )
+
+
+def day_log(*, location: Location, day: date) -> QuerySet[HelpQuestion]:
+    """The helps of one help point on one day, newest first."""
+    start, end = day_bounds(day)
+    return _with_topics(
+        HelpQuestion.objects.filter(location=location, occurred_at__gte=start, occurred_at__lt=end)
+        .select_related("helper", "participant")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class TopicTotal:
+    topic: HelpTopic
+    number: int
+
+
+def _totals(links: QuerySet[Any]) -> list[TopicTotal]:
+    rows = links.values("helptopic_id").annotate(number=Count("id")).order_by()
+    counts = {row["helptopic_id"]: row["number"] for row in rows}
+    topics = HelpTopic.objects.filter(pk__in=counts).order_by("position", "code")
+    totals = [TopicTotal(topic, counts[topic.pk]) for topic in topics]
+    return sorted(totals, key=lambda total: -total.number)
+
+
+def topic_totals(*, location: Location, day: date) -> list[TopicTotal]:
+    """Helps per topic at a help point on a day, most asked first. Two queries."""
+    start, end = day_bounds(day)
+    return _totals(
+        TopicLink.objects.filter(
+            helpquestion__location=location,
+            helpquestion__occurred_at__gte=start,
+            helpquestion__occurred_at__lt=end,
+        )
+    )
+
+
+def hub_topic_totals(*, hub: Hub, day: date) -> list[TopicTotal]:
+    start, end = day_bounds(day)
+    return _totals(
+        TopicLink.objects.filter(
+            helpquestion__hub=hub,
+            helpquestion__occurred_at__gte=start,
+            helpquestion__occurred_at__lt=end,
+        )
+    )
+
+
+def helps_on(*, hub: Hub, day: date) -> int:
+    start, end = day_bounds(day)
+    return HelpQuestion.objects.filter(hub=hub, occurred_at__gte=start, occurred_at__lt=end).count()
+
+
+def tally_counts(*, helper: Any, hub: Hub, day: date) -> dict[int, int]:
+    """Topic id -> how many helps the helper logged today under it (one query)."""
+    start, end = day_bounds(day)
+    rows = (
+        TopicLink.objects.filter(
+            helpquestion__helper=helper,
+            helpquestion__hub=hub,
+            helpquestion__occurred_at__gte=start,
+            helpquestion__occurred_at__lt=end,
+        )
+        .values("helptopic_id")
+        .annotate(number=Count("id"))
+        .order_by()
+    )
+    return {row["helptopic_id"]: row["number"] for row in rows}
+
+
+def incomplete_helps(*, helper: Any, hub: Hub, day: date) -> QuerySet[HelpQuestion]:
+    """The helper's tallied helps of the day that still wait to be completed."""
+    start, end = day_bounds(day)
+    return _with_topics(
+        HelpQuestion.objects.filter(
+            helper=helper,
+            hub=hub,
+            is_complete=False,
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+        )
+        .select_related("location")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def on_duty(*, location: Location, day: date) -> list[Any] | None:
+    """Who is on duty at the help point, from the appointments app's rota; None while
+    that app does not offer it."""
+    try:
+        from digibank.appointments import queries as appointments_queries
+    except ImportError:
+        return None
+    provider = getattr(appointments_queries, "on_duty", None)
+    if provider is None:
+        return None
+    return list(provider(location=location, day=day))
+
+
+# --- the participant's timeline ---------------------------------------------------------
+
+
+def help_timeline(participant: Participant, limit: int) -> list[TimelineItem]:
+    """Helps given to the person (and their mandates), newest first. Three queries."""
+    questions = _with_topics(
+        HelpQuestion.objects.filter(participant=participant)
+        .select_related("location", "helper")
+        .order_by("-occurred_at", "-id")
+    )[:limit]
+    items = [
+        TimelineItem(
+            when=question.occurred_at,
+            title=_("Helped: %(topics)s")
+            % {"topics": ", ".join(topic.name for topic in question.topics.all())},
+            detail=" · ".join(
+                part
+                for part in (
+                    question.location.name,
+                    question.get_outcome_display(),
+                    question.referred_to,
+                    str(question.helper),
+                )
+                if part
+            ),
+        )
+        for question in questions
+    ]
+    mandates = Mandate.objects.filter(participant=participant).order_by("-created_at")[:limit]
+    items += [
+        TimelineItem(
+            when=mandate.created_at,
+            title=_("Mandate recorded: %(kind)s") % {"kind": mandate.get_kind_display()},
+            detail=_("%(holder)s, until %(date)s")
+            % {"holder": mandate.holder_name, "date": mandate.ends_on.strftime("%d/%m/%Y")},
+        )
+        for mandate in mandates
+    ]
+    return items
+
+
+# --- digihelpers ------------------------------------------------------------------------
+
+
+def volunteers(
+    *, hub: Hub, topic: HelpTopic | None = None, language: str = ""
+) -> QuerySet[Membership]:
+    """Active members of the hub with their digihelper profile, filtered by a topic they
+    can help with and a language they speak."""
+    members = (
+        Membership.objects.filter(hub=hub, is_active=True)
+        .select_related("user", "digihelper_profile")
+        .prefetch_related(
+            Prefetch("digihelper_profile__topics", queryset=HelpTopic.objects.order_by("position")),
+            "digihelper_profile__languages",
+            Prefetch("digihelper_profile__locations", queryset=Location.objects.order_by("name")),
+        )
+        .order_by("user__full_name", "pk")
+    )
+    if topic is not None:
+        members = members.filter(digihelper_profile__topics=topic)
+    if language:
+        members = members.filter(digihelper_profile__languages__language=language)
+    return members.distinct()
+
+
+def profile_of(membership: Membership) -> DigihelperProfile | None:
+    return (
+        DigihelperProfile.objects.filter(membership=membership)
+        .prefetch_related("topics", "languages", "locations")
+        .first()
+    )
+
+
+# --- mandates ---------------------------------------------------------------------------
+
+
+def mandates_ending(*, hub: Hub, today: date | None = None) -> QuerySet[Mandate]:
+    today = today or timezone.localdate()
+    return (
+        Mandate.objects.filter(
+            hub=hub,
+            ends_on__gte=today,
+            ends_on__lte=today + timedelta(days=MANDATE_NOTICE_DAYS),
+            participant__anonymised_at__isnull=True,
+        )
+        .select_related("participant")
+        .order_by("ends_on", "pk")
+    )
+
+
+def participant_mandates(participant: Participant) -> list[Mandate]:
+    return list(Mandate.objects.filter(participant=participant).order_by("-ends_on", "-pk"))
+
+
+# --- programme figures ------------------------------------------------------------------
+
+
+def helps_per_hub(hub_ids: Iterable[int], *, since: datetime) -> dict[int, tuple[int, int]]:
+    """Per hub: (helps since `since`, helps in total). One query."""
+    rows = (
+        HelpQuestion.objects.filter(hub_id__in=list(hub_ids))
+        .values("hub_id")
+        .annotate(total=Count("id"), recent=Count("id", filter=Q(occurred_at__gte=since)))
+        .order_by()
+    )
+    return {row["hub_id"]: (row["recent"], row["total"]) for row in rows}

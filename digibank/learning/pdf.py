@@ -1,0 +1,72 @@
+"""PDF documents of the learning app, made with WeasyPrint from templates with their own
+inline stylesheet and system fonts, never fetching anything from the network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .digcomp import level_band
+from .models import Certificate, CourseCompetence, Enrolment, Meeting
+
+
+def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise ValueError(f"PDFs fetch nothing: {url}")
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, context)
+    base = str(settings.STATIC_ROOT or settings.BASE_DIR)
+    document: bytes = HTML(string=html, base_url=base, url_fetcher=_no_fetch).write_pdf()
+    return document
+
+
+def attendance_sheet(*, meeting: Meeting, rows: list[Enrolment]) -> bytes:
+    """A printable list of everyone enrolled, with a column to sign."""
+    return render_pdf(
+        "learning/pdf/attendance_sheet.html",
+        {
+            "meeting": meeting,
+            "session": meeting.session,
+            "course": meeting.session.course,
+            "rows": rows,
+            "LANGUAGE_CODE": translation.get_language(),
+        },
+    )
+
+
+def certificate(*, enrolment: Enrolment, certificate: Certificate) -> bytes:
+    """The certificate of participation in the participant's language (nl, fr or en)."""
+    session = enrolment.session
+    course = session.course
+    meetings = list(Meeting.objects.filter(session=session).order_by("starts_at"))
+    with translation.override(certificate.language):
+        competences = [
+            {
+                "code": row.competence.code,
+                "name": row.competence.name_in(certificate.language),
+                "level": row.target_level,
+                "band": str(level_band(row.target_level)),
+            }
+            for row in CourseCompetence.objects.filter(course=course).select_related("competence")
+        ]
+        return render_pdf(
+            "learning/pdf/certificate.html",
+            {
+                "enrolment": enrolment,
+                "participant": enrolment.participant,
+                "course": course,
+                "session": session,
+                "hub": session.hub,
+                "competences": competences,
+                "first": meetings[0].starts_at if meetings else None,
+                "last": meetings[-1].starts_at if meetings else None,
+                "issued": timezone.localtime(certificate.issued_at),
+                "LANGUAGE_CODE": certificate.language,
+            },
+        )

@@ -1,0 +1,136 @@
+"""Background work of the learning app, run by Django's task framework: messages to
+people (in their language, each sent once), expiry of seat offers and meeting reminders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
+
+from django.tasks import default_task_backend, task
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from digibank.core.messaging import send_once
+from digibank.people.models import Participant
+
+from .models import Enrolment, EnrolmentStatus, Meeting, Offer, OfferStatus, Session
+from .services import offers_expire
+
+MESSAGE_LANGUAGES = ("nl", "fr", "en")
+
+
+def message_language(participant: Participant) -> str:
+    """The participant's language for messages and certificates: Dutch, French or English;
+    any other language falls back to Dutch."""
+    language = participant.preferred_language
+    return language if language in MESSAGE_LANGUAGES else "nl"
+
+
+@contextmanager
+def in_language_of(participant: Participant) -> Iterator[None]:
+    with translation.override(message_language(participant)):
+        yield
+
+
+def _when(moment: datetime) -> str:
+    return str(formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT"))
+
+
+def offer_expiry_backend_can_wait() -> bool:
+    """Whether the task backend can run a task later (the database backend can), so each
+    offer gets its own expiry run at the moment it expires."""
+    return bool(getattr(default_task_backend, "supports_defer", False))
+
+
+@task
+def notify_session_cancelled(session_id: int, enrolment_ids: list[int]) -> int:
+    """Tell everyone who was on a cancelled session. Returns how many messages went out."""
+    session = Session.objects.select_related("course").get(pk=session_id)
+    sent = 0
+    for enrolment in Enrolment.objects.filter(pk__in=enrolment_ids).select_related("participant"):
+        person = enrolment.participant
+        with in_language_of(person):
+            sent += send_once(
+                key=f"learning:session:{session_id}:cancelled:{person.pk}",
+                subject=_("Course cancelled: %(course)s") % {"course": session.course.title},
+                text=_(
+                    "The course %(course)s is cancelled. You do not need to come. "
+                    "Questions? Contact the digibank."
+                )
+                % {"course": session.course.title},
+                email=person.email,
+                phone=person.phone,
+            )
+    return sent
+
+
+@task
+def notify_offer(offer_id: int) -> bool:
+    """Tell the next person on the waiting list that a seat is free for them."""
+    offer = (
+        Offer.objects.select_related("session__course", "enrolment__participant")
+        .filter(pk=offer_id, status=OfferStatus.OPEN)
+        .first()
+    )
+    if offer is None:
+        return False
+    person = offer.enrolment.participant
+    with in_language_of(person):
+        return send_once(
+            key=f"learning:offer:{offer.pk}",
+            subject=_("A seat is free for you: %(course)s")
+            % {"course": offer.session.course.title},
+            text=_(
+                "A seat is free for you in the course %(course)s. "
+                "Tell the digibank before %(until)s if you want it."
+            )
+            % {"course": offer.session.course.title, "until": _when(offer.expires_at)},
+            email=person.email,
+            phone=person.phone,
+        )
+
+
+@task
+def expire_offers() -> int:
+    """Expire open offers past their time and offer those seats to the next person.
+    Runs at each offer's expiry (database backend) and daily as a sweep."""
+    return offers_expire()
+
+
+@task
+def send_meeting_reminders() -> int:
+    """The day before each meeting, remind every enrolled person (once per meeting and
+    person). Returns how many reminders went out."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(tomorrow, time.min, tzinfo=zone)
+    end = start + timedelta(days=1)
+    meetings = Meeting.objects.filter(
+        starts_at__gte=start, starts_at__lt=end, session__status__in=("planned", "full")
+    ).select_related("session__course", "location")
+    sent = 0
+    for meeting in meetings:
+        enrolments = Enrolment.objects.filter(
+            session_id=meeting.session_id, status=EnrolmentStatus.ENROLLED
+        ).select_related("participant")
+        for enrolment in enrolments.iterator(chunk_size=500):
+            person = enrolment.participant
+            where = meeting.location.name if meeting.location else meeting.online_url
+            with in_language_of(person):
+                sent += send_once(
+                    key=f"learning:meeting:{meeting.pk}:reminder:{person.pk}",
+                    subject=_("Reminder: %(course)s tomorrow")
+                    % {"course": meeting.session.course.title},
+                    text=_("See you tomorrow at %(time)s for %(course)s. Place: %(where)s.")
+                    % {
+                        "time": formats.time_format(
+                            timezone.localtime(meeting.starts_at), "TIME_FORMAT"
+                        ),
+                        "course": meeting.session.course.title,
+                        "where": where,
+                    },
+                    email=person.email,
+                    phone=person.phone,
+                )
+    return sent

@@ -1,0 +1,582 @@
+"""Pages of the learning app under /h/<hub>/learning/. Views stay thin: a form checks
+input, one service or query does the work. Rows are reached through request.hub only, so
+another hub's record answers 404; shared templates of other hubs show their course
+description and nothing else."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from digibank.accounts.scoping import get_for_hub, hub_view
+from digibank.core.pagination import paginate
+from digibank.people.models import Participant
+from digibank.people.queries import participant_search
+
+from . import pdf, queries, services
+from .digcomp import Competence
+from .forms import (
+    AttendanceForm,
+    CancelSessionForm,
+    CourseForm,
+    EnrolForm,
+    MeetingFields,
+    SessionCreateForm,
+    SessionForm,
+)
+from .models import (
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    Meeting,
+    Offer,
+    Session,
+    SessionStatus,
+)
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from digibank.accounts.models import Membership
+    from digibank.network.models import Hub
+
+    class HubRequest(HttpRequest):
+        hub: Hub
+        membership: Membership
+        htmx: HtmxDetails
+
+else:
+    HubRequest = HttpRequest
+
+MAX_ID = 2**63 - 1
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _check_id(pk: int) -> None:
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+
+
+def _course(request: HubRequest, pk: int) -> Course:
+    _check_id(pk)
+    return get_for_hub(request, Course.objects.all(), pk=pk)
+
+
+def _session(request: HubRequest, pk: int) -> Session:
+    _check_id(pk)
+    return get_for_hub(request, Session.objects.select_related("course"), pk=pk)
+
+
+def _url(request: HubRequest, name: str, **kwargs: Any) -> str:
+    return reverse(f"learning:{name}", kwargs={"hub": request.hub.slug, **kwargs})
+
+
+def _competences() -> list[Competence]:
+    return list(Competence.objects.order_by("position", "code"))
+
+
+# --- courses ----------------------------------------------------------------------------
+
+
+@hub_view("learning.view")
+def course_list(request: HubRequest) -> HttpResponse:
+    page = paginate(request, queries.course_list(hub=request.hub))
+    return render(
+        request,
+        "learning/course_list.html",
+        {"page": page, "can_manage": request.membership.has_perm("learning.manage")},
+    )
+
+
+@hub_view("learning.view")
+def course_detail(request: HubRequest, pk: int) -> HttpResponse:
+    _check_id(pk)
+    course = get_for_hub(
+        request,
+        Course.objects.prefetch_related(queries.competences_prefetch()),
+        pk=pk,
+    )
+    sessions = queries.session_list(hub=request.hub, course=course)[:20]
+    return render(
+        request,
+        "learning/course_detail.html",
+        {
+            "course": course,
+            "sessions": sessions,
+            "can_manage": request.membership.has_perm("learning.manage"),
+        },
+    )
+
+
+@hub_view("learning.manage")
+def course_create(request: HubRequest) -> HttpResponse:
+    form = CourseForm(_posted(request), competences=_competences())
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(
+                actor=request.user,
+                hub=request.hub,
+                data=form.course_data(),
+                competences=form.chosen_competences(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The course is in the catalogue."))
+            return redirect(_url(request, "course", pk=course.pk))
+    return render(request, "learning/course_form.html", {"form": form, "creating": True})
+
+
+@hub_view("learning.manage")
+def course_edit(request: HubRequest, pk: int) -> HttpResponse:
+    _check_id(pk)
+    course = get_for_hub(
+        request, Course.objects.prefetch_related(queries.competences_prefetch()), pk=pk
+    )
+    form = CourseForm(
+        _posted(request), competences=_competences(), initial=CourseForm.initial_for(course)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(
+                actor=request.user,
+                course=course,
+                data=form.course_data(),
+                competences=form.chosen_competences(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect(_url(request, "course", pk=course.pk))
+    return render(
+        request, "learning/course_form.html", {"form": form, "course": course, "creating": False}
+    )
+
+
+def _template(request: HubRequest, pk: int) -> Course:
+    """A course another hub shares as a template (description only), or one of the hub's
+    own courses; 404 for anything else."""
+    _check_id(pk)
+    course = (
+        Course.objects.filter(Q(is_shared_template=True, is_active=True) | Q(hub=request.hub))
+        .select_related("hub")
+        .prefetch_related(queries.competences_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
+    if course is None:
+        raise Http404
+    return course
+
+
+@hub_view("learning.manage")
+def template_list(request: HubRequest) -> HttpResponse:
+    page = paginate(request, queries.shared_templates(hub=request.hub))
+    return render(request, "learning/template_list.html", {"page": page})
+
+
+@hub_view("learning.manage")
+def template_detail(request: HubRequest, pk: int) -> HttpResponse:
+    course = _template(request, pk)
+    if course.hub_id == request.hub.pk:
+        return redirect(_url(request, "course", pk=course.pk))
+    return render(request, "learning/template_detail.html", {"course": course})
+
+
+@hub_view("learning.manage")
+@require_POST
+def template_copy(request: HubRequest, pk: int) -> HttpResponse:
+    template = _template(request, pk)
+    try:
+        copy = services.course_copy_template(actor=request.user, hub=request.hub, template=template)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_url(request, "templates"))
+    messages.success(request, _("The course is copied into your catalogue. You can change it."))
+    return redirect(_url(request, "course", pk=copy.pk))
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+SESSION_FILTERS = ("", "open", *SessionStatus.values)
+
+
+@hub_view("learning.view")
+def session_list(request: HubRequest) -> HttpResponse:
+    show = request.GET.get("show", "open")
+    if show not in SESSION_FILTERS:
+        show = "open"
+    page = paginate(request, queries.session_list(hub=request.hub, show=show))
+    return render(
+        request,
+        "learning/session_list.html",
+        {
+            "page": page,
+            "show": show,
+            "filters": [("open", _("Open")), ("", _("All"))]
+            + [(value, label) for value, label in SessionStatus.choices],
+            "can_manage": request.membership.has_perm("learning.manage"),
+        },
+    )
+
+
+@hub_view("learning.view")
+def session_detail(request: HubRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    perms = request.membership.permissions
+    offers = queries.session_offers(session)
+    open_offers = {offer.enrolment_id: offer for offer in offers if offer.status == "open"}
+    offered = queries.session_enrolments(session, EnrolmentStatus.OFFERED)
+    for enrolment in offered:
+        enrolment.open_offer = open_offers.get(enrolment.pk)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "learning/session_detail.html",
+        {
+            "session": session,
+            "meetings": list(session.meetings.select_related("location")),
+            "trainers": list(session.trainers.order_by("full_name")),
+            "enrolled": queries.session_enrolments(session, EnrolmentStatus.ENROLLED),
+            "offered": offered,
+            "waiting": queries.session_enrolments(session, EnrolmentStatus.WAITING),
+            "offers": offers,
+            "limit": queries.SESSION_LIST_LIMIT,
+            "can_manage": "learning.manage" in perms,
+            "can_enrol": "learning.enrol" in perms,
+            "can_teach": "learning.teach" in perms,
+        },
+    )
+
+
+@hub_view("learning.manage")
+def session_create(request: HubRequest) -> HttpResponse:
+    course_id = request.GET.get("course") or request.POST.get("course") or ""
+    if not course_id.isdigit():
+        raise Http404
+    course = _course(request, int(course_id))
+    form = SessionCreateForm(_posted(request), hub=request.hub)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(
+                actor=request.user,
+                course=course,
+                capacity=form.cleaned_data["capacity"],
+                name=form.cleaned_data["name"],
+                trainers=form.cleaned_data["trainers"],
+                offer_hours=form.cleaned_data["offer_hours"],
+                first_meeting=form.meeting(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The session is planned."))
+            return redirect(_url(request, "session", pk=session.pk))
+    return render(request, "learning/session_form.html", {"form": form, "course": course})
+
+
+@hub_view("learning.manage")
+def session_edit(request: HubRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    form = SessionForm(
+        _posted(request),
+        hub=request.hub,
+        initial={
+            "name": session.name,
+            "capacity": session.capacity,
+            "offer_hours": session.offer_hours,
+            "trainers": list(session.trainers.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(
+                actor=request.user,
+                session=session,
+                capacity=form.cleaned_data["capacity"],
+                name=form.cleaned_data["name"],
+                trainers=form.cleaned_data["trainers"],
+                offer_hours=form.cleaned_data["offer_hours"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect(_url(request, "session", pk=session.pk))
+    return render(
+        request,
+        "learning/session_form.html",
+        {"form": form, "course": session.course, "session": session},
+    )
+
+
+@hub_view("learning.manage")
+def meeting_add(request: HubRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    form = MeetingFields(_posted(request), hub=request.hub)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_add(actor=request.user, session=session, **form.meeting())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is added."))
+            return redirect(_url(request, "session", pk=session.pk))
+    return render(request, "learning/meeting_form.html", {"form": form, "session": session})
+
+
+@hub_view("learning.manage")
+def session_cancel(request: HubRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    form = CancelSessionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_cancel(
+                actor=request.user, session=session, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The session is cancelled. Everyone on it gets a message."))
+            return redirect(_url(request, "session", pk=session.pk))
+    return render(request, "learning/session_cancel.html", {"form": form, "session": session})
+
+
+@hub_view("learning.manage")
+@require_POST
+def session_done(request: HubRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    try:
+        services.session_mark_done(actor=request.user, session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The session is marked as done."))
+    return redirect(_url(request, "session", pk=session.pk))
+
+
+# --- enrolment and offers ---------------------------------------------------------------
+
+
+@hub_view("learning.enrol")
+def enrol(request: HubRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    query = request.GET.get("q", "").strip()[:100]
+    form = EnrolForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        participant = Participant.objects.filter(
+            hub=request.hub, pk=form.cleaned_data["participant"]
+        ).first()
+        if participant is None:
+            raise Http404
+        try:
+            enrolment = services.enrolment_create(
+                actor=request.user, session=session, participant=participant
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if enrolment.status == EnrolmentStatus.ENROLLED:
+                messages.success(
+                    request, _("%(name)s is enrolled.") % {"name": participant.display_name}
+                )
+            else:
+                messages.warning(
+                    request,
+                    _("The session is full. %(name)s is on the waiting list.")
+                    % {"name": participant.display_name},
+                )
+            return redirect(_url(request, "session", pk=session.pk))
+    results = paginate(request, participant_search(hub=request.hub, query=query)) if query else None
+    template = "learning/enrol.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    response = render(
+        request,
+        template,
+        {"session": session, "query": query, "page": results},
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _enrolment(request: HubRequest, pk: int) -> Enrolment:
+    _check_id(pk)
+    return get_for_hub(
+        request, Enrolment.objects.select_related("participant", "session__course"), pk=pk
+    )
+
+
+@hub_view("learning.enrol")
+@require_POST
+def enrolment_cancel(request: HubRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment(request, pk)
+    try:
+        services.enrolment_cancel(actor=request.user, enrolment=enrolment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer on this session.")
+            % {"name": enrolment.participant.display_name},
+        )
+    return redirect(_url(request, "session", pk=enrolment.session_id))
+
+
+def _offer(request: HubRequest, pk: int) -> Offer:
+    _check_id(pk)
+    return get_for_hub(request, Offer.objects.select_related("enrolment__participant"), pk=pk)
+
+
+@hub_view("learning.enrol")
+@require_POST
+def offer_accept(request: HubRequest, pk: int) -> HttpResponse:
+    offer = _offer(request, pk)
+    try:
+        services.offer_accept(actor=request.user, offer=offer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s took the seat and is enrolled.")
+            % {"name": offer.enrolment.participant.display_name},
+        )
+    return redirect(_url(request, "session", pk=offer.session_id))
+
+
+@hub_view("learning.enrol")
+@require_POST
+def offer_decline(request: HubRequest, pk: int) -> HttpResponse:
+    offer = _offer(request, pk)
+    try:
+        services.offer_decline(actor=request.user, offer=offer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The seat goes to the next person waiting."))
+    return redirect(_url(request, "session", pk=offer.session_id))
+
+
+# --- attendance and certificates --------------------------------------------------------
+
+
+def _meeting(request: HubRequest, pk: int) -> Meeting:
+    _check_id(pk)
+    return get_for_hub(
+        request, Meeting.objects.select_related("session__course", "location"), pk=pk
+    )
+
+
+def _marked(row: Enrolment) -> str | None:
+    status: str | None = getattr(row, "attendance", None)
+    return status
+
+
+@hub_view("learning.teach")
+def attendance(request: HubRequest, pk: int) -> HttpResponse:
+    """The tablet list: one tap per person. Each row is its own small form; with HTMX the
+    row is swapped in place, without it the page reloads at the row."""
+    meeting = _meeting(request, pk)
+    error = ""
+    if request.method == "POST":
+        form = AttendanceForm(request.POST)
+        if form.is_valid():
+            enrolment = (
+                Enrolment.objects.filter(hub=request.hub, pk=form.cleaned_data["enrolment"])
+                .select_related("participant")
+                .first()
+            )
+            if enrolment is None:
+                raise Http404
+            try:
+                services.attendance_record(
+                    actor=request.user,
+                    meeting=meeting,
+                    enrolment=enrolment,
+                    status=form.cleaned_data["status"],
+                )
+            except ValidationError as problem:
+                error = " ".join(problem.messages)
+            else:
+                if request.htmx:
+                    row = next(
+                        (r for r in queries.attendance_list(meeting) if r.pk == enrolment.pk),
+                        None,
+                    )
+                    return render(
+                        request,
+                        "learning/attendance.html#row",
+                        {"row": row, "meeting": meeting},
+                    )
+                return redirect(_url(request, "attendance", pk=meeting.pk) + f"#row-{enrolment.pk}")
+        else:
+            error = _("Choose present or absent.")
+        if error:
+            messages.error(request, error)
+            return redirect(_url(request, "attendance", pk=meeting.pk))
+    rows = queries.attendance_list(meeting)
+    return render(
+        request,
+        "learning/attendance.html",
+        {
+            "meeting": meeting,
+            "session": meeting.session,
+            "rows": rows,
+            "counts": {
+                "present": sum(1 for r in rows if _marked(r) == "present"),
+                "absent": sum(1 for r in rows if _marked(r) in ("absent", "excused")),
+                "open": sum(1 for r in rows if not _marked(r)),
+            },
+        },
+    )
+
+
+@hub_view("learning.teach")
+def attendance_sheet(request: HubRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    document = pdf.attendance_sheet(meeting=meeting, rows=queries.attendance_list(meeting))
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="attendance-{meeting.pk}.pdf"'
+    return response
+
+
+@hub_view("learning.teach")
+def certificate(request: HubRequest, pk: int) -> HttpResponse:
+    """The certificate PDF for people who met the attendance rule; for others a page that
+    explains why not."""
+    enrolment = _enrolment(request, pk)
+    eligibility = queries.certificate_eligibility(enrolment)
+    if eligibility.eligible:
+        issued = services.certificate_issue(actor=request.user, enrolment=enrolment)
+        document = pdf.certificate(enrolment=enrolment, certificate=issued)
+        response = HttpResponse(document, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="certificate-{enrolment.pk}.pdf"'
+        return response
+    return render(
+        request,
+        "learning/certificate_refused.html",
+        {"enrolment": enrolment, "session": enrolment.session, "eligibility": eligibility},
+    )

@@ -59,3 +59,4 @@ class AppointmentsConfig(AppConfig):
         register_timeline_provider(panels.appointments_timeline)
         register_merge_handler(services.move_to_survivor)
         register_daily(tasks.send_appointment_reminders)
+        register_daily(tasks.forget_ticket_names)

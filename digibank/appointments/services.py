@@ -667,3 +667,11 @@ def move_to_survivor(source: Participant, target: Participant, actor: Any) -> No
     """Merge handler: the merged record's appointments and tickets go to the survivor."""
     Appointment.objects.filter(participant=source).update(participant=target)
     QueueTicket.objects.filter(participant=source).update(participant=target)
+
+
+def tickets_forget_names(*, before: date | None = None) -> int:
+    """Privacy by default: a walk-in's name on a ticket is only needed on the day itself.
+    Names on tickets of earlier days are erased (the numbers and times stay for the
+    waiting-time figures). Returns how many tickets were cleared."""
+    before = before or local_today()
+    return QueueTicket.objects.filter(day__lt=before).exclude(name="").update(name="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from .services import appointment_send_reminders, notify
+from .services import appointment_send_reminders, notify, tickets_forget_names
 
 
 @task
@@ -19,3 +19,9 @@ def send_appointment_reminders() -> int:
     language, with the address and what to bring). Idempotent: running it twice sends
     nothing twice. Returns how many reminders went out now."""
     return appointment_send_reminders()
+
+
+@task
+def forget_ticket_names() -> int:
+    """Daily: erase the names written on walk-in tickets of earlier days."""
+    return tickets_forget_names()

@@ -75,3 +75,14 @@ def test_average_waiting_time_from_arrival_to_call(staff: User, location: Locati
     assert [t.number for t in state.waiting] == [3]
     assert [t.number for t in state.called] == [1]
     assert state.served_today == 1
+
+
+def test_names_on_tickets_are_forgotten_after_the_day(staff: User, location: Location) -> None:
+    yesterday = timezone.now() - timedelta(days=1)
+    old = services.ticket_take(actor=staff, location=location, name="Anna", now=yesterday)
+    today = services.ticket_take(actor=staff, location=location, name="Bram")
+    assert services.tickets_forget_names() == 1
+    old.refresh_from_db()
+    today.refresh_from_db()
+    assert (old.name, old.number) == ("", 1)
+    assert today.name == "Bram"

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "digibank.accounts",
     "digibank.network",
     "digibank.people",
+    "digibank.devices",
+    "digibank.lending",
     "digibank.helpdesk",
     "digibank.appointments",
     "digibank.learning",

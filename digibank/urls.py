@@ -8,6 +8,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("programmes/", include("digibank.network.programme_urls")),
     path("h/<slug:hub>/", include("digibank.network.urls")),
     path("h/<slug:hub>/people/", include("digibank.people.urls")),
+    path("h/<slug:hub>/devices/", include("digibank.devices.urls")),
+    path("h/<slug:hub>/lending/", include("digibank.lending.urls")),
     path("h/<slug:hub>/help/", include("digibank.helpdesk.urls")),
     path("h/<slug:hub>/appointments/", include("digibank.appointments.urls")),
     path("h/<slug:hub>/learning/", include("digibank.learning.urls")),

@@ -31,8 +31,15 @@ class ProgrammeRoleKind(models.TextChoices):
 #   learning.teach      attendance, certificates
 #   learning.manage     courses and sessions
 #   assessments.take    digital-skills self-assessments with a participant
+#   devices.view        the device inventory and a device's history
+#   devices.manage      intake, wipes, repairs, labels, stock-take, import and export
+#   lending.lend        requests, eligibility checks, check-out and return
+#   lending.manage      lending policy, waiting-list priority and skips, organisations' loans
 _STAFF = frozenset(
     {
+        "devices.view",
+        "devices.manage",
+        "lending.lend",
         "hub.view",
         "people.view",
         "people.edit",
@@ -61,6 +68,8 @@ HUB_PERMISSIONS: dict[str, frozenset[str]] = {
             "learning.view",
             "learning.enrol",
             "assessments.take",
+            "devices.view",
+            "lending.lend",
         }
     ),
     HubRole.TRAINER: frozenset(

@@ -227,6 +227,13 @@ class QueueState:
     average_wait: timedelta | None
     served_today: int
 
+    @property
+    def average_wait_minutes(self) -> int | None:
+        """Whole minutes, at least 1 once anyone has waited: what people understand."""
+        if self.average_wait is None:
+            return None
+        return max(1, round(self.average_wait.total_seconds() / 60))
+
 
 def queue_state(location: Location, day: date | None = None) -> QueueState:
     """Today's queue at a help point (one query; a day's tickets are few hundred at most)."""

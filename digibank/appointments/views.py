@@ -500,9 +500,7 @@ def queue_screen(request: HubRequest, location: int) -> HttpResponse:
         "location": found,
         "called": state.called[:4],
         "waiting": len(state.waiting),
-        "average_minutes": round(state.average_wait.total_seconds() / 60)
-        if state.average_wait
-        else None,
+        "average_minutes": state.average_wait_minutes,
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "appointments/queue_screen.html#board", context)

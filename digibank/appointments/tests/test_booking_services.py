@@ -224,7 +224,7 @@ def test_cancel_frees_the_place_and_tells_the_person(
     with django_capture_on_commit_callbacks(execute=True):
         services.appointment_cancel(actor=staff, appointment=appointment)
     assert appointment.status == Status.CANCELLED
-    assert "cancelled" in mail.outbox[0].subject
+    assert "geannuleerd" in mail.outbox[0].subject  # in the person's language: Dutch
     book(staff, location, make_participant(hub, given_name="Jan"), at(monday, 9))
     with pytest.raises(ValidationError):
         services.appointment_cancel(actor=staff, appointment=appointment)
@@ -252,7 +252,7 @@ def test_reschedule_moves_checks_capacity_and_tells_the_person(
             actor=staff, appointment=appointment, starts_at=at(monday, 11)
         )
     assert appointment.starts_at == at(monday, 11)
-    assert "new time" in mail.outbox[0].subject
+    assert "nieuw tijdstip" in mail.outbox[0].subject  # Dutch, the person's language
     assert "11:00" in mail.outbox[0].body
     free = {s.starts_at: s.free for s in slots_for(location, [monday])}
     assert free[at(monday, 9)] == 1

@@ -52,7 +52,7 @@ def test_reminders_go_once_to_tomorrows_appointments(
     assert services.appointment_send_reminders(day=monday) == 2
     assert services.appointment_send_reminders(day=monday) == 0  # idempotent
     [email] = mail.outbox
-    assert "Reminder" in email.subject
+    assert "Herinnering" in email.subject  # Dutch, the person's language
     assert "Kouter 1" in email.body
     assert "eID" in email.body
     assert len(LocmemSmsBackend.outbox) == 1

@@ -115,7 +115,7 @@ def test_cancelling_notifies_everyone_in_their_language(
     with django_capture_on_commit_callbacks(execute=True):
         services.session_cancel(actor=staff, session=session, reason="Trainer ill")
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject.startswith("Course cancelled")
+    assert mail.outbox[0].subject.startswith("Cursus geannuleerd")  # Dutch, their language
     assert len(LocmemSmsBackend.outbox) == 1
     assert "Safe online banking" in LocmemSmsBackend.outbox[0].text
     assert set(Enrolment.objects.values_list("status", flat=True)) == {"cancelled"}
@@ -142,7 +142,7 @@ def test_reminders_the_day_before_once(
     mail.outbox.clear()
     assert tasks.send_meeting_reminders.call() == 1  # the waiting person gets none
     assert tasks.send_meeting_reminders.call() == 0
-    assert mail.outbox[0].subject == "Reminder: Safe online banking tomorrow"
+    assert mail.outbox[0].subject == "Herinnering: Safe online banking morgen"  # in Dutch
     assert Meeting.objects.filter(session=session).count() == 2
 
 

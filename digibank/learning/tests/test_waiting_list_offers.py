@@ -51,7 +51,7 @@ def test_freed_seat_is_offered_to_the_first_in_line(
     session.refresh_from_db()
     assert session.seats_taken == 1  # the seat is held for the offer
     assert len(mail.outbox) == 1
-    assert "A seat is free for you" in mail.outbox[0].subject
+    assert "Er is een plaats vrij voor jou" in mail.outbox[0].subject  # in Dutch
 
 
 def test_offer_message_in_the_persons_language(

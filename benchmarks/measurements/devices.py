@@ -14,7 +14,7 @@ from ..registry import Bench, Result, Skip, measurement
 SAMPLE = 2_000
 
 
-def _sample(bench: Bench) -> list[tuple[int, str, str, str]]:
+def _sample(bench: Bench) -> list[tuple[int, str | None, str, str]]:
     """Devices of the bench hub: (id, tag, serial number, model)."""
     rng = bench.rng("devices.sample")
     bounds = Device.objects.filter(hub=bench.hub).order_by("pk")
@@ -23,7 +23,7 @@ def _sample(bench: Bench) -> list[tuple[int, str, str, str]]:
     if first is None or last is None:
         raise Skip("the hub has no devices")
     wanted = sorted({rng.randint(first, last) for _ in range(SAMPLE * 2)})
-    rows: list[tuple[int, str, str, str]] = []
+    rows: list[tuple[int, str | None, str, str]] = []
     for start in range(0, len(wanted), 900):
         rows.extend(
             Device.objects.filter(hub=bench.hub, pk__in=wanted[start : start + 900]).values_list(

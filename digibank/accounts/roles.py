@@ -56,7 +56,8 @@ _STAFF = frozenset(
     }
 )
 HUB_PERMISSIONS: dict[str, frozenset[str]] = {
-    HubRole.COORDINATOR: _STAFF | {"hub.manage", "members.manage", "journal.view", "people.merge"},
+    HubRole.COORDINATOR: _STAFF
+    | {"hub.manage", "members.manage", "journal.view", "people.merge", "lending.manage"},
     HubRole.STAFF: _STAFF,
     HubRole.DIGIHELPER: frozenset(
         {

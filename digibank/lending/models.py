@@ -1,0 +1,362 @@
+"""Conditional lending: a hub's lending policy, evidence seen, device requests with the
+waiting list and offers, and loans with their agreement and return checklist.
+Devices themselves (and their lifecycle) belong to the devices app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digibank.core.models import TimestampedModel
+
+
+class EvidenceKind(models.TextChoices):
+    INCREASED_ALLOWANCE = "increased_allowance", _("Proof of increased allowance")
+    SOCIAL_WORKER = "social_worker", _("Referral by a social worker")
+    VDAB = "vdab", _("Referral by a VDAB counsellor")
+    SCHOOL = "school", _("School enrolment")
+
+
+class LendingPolicy(TimestampedModel):
+    """The conditions under which one hub lends devices (one row per hub)."""
+
+    hub = models.OneToOneField(
+        "network.Hub", on_delete=models.PROTECT, related_name="lending_policy"
+    )
+    # people.TargetGroup codes; empty: everyone qualifies.
+    target_groups = models.JSONField(_("target groups that qualify"), default=list, blank=True)
+    residence_required = models.BooleanField(
+        _("must live in the hub's service area"), default=False
+    )
+    # EvidenceKind codes that must have been seen.
+    required_evidence = models.JSONField(_("evidence to verify"), default=list, blank=True)
+    max_concurrent_loans = models.PositiveSmallIntegerField(
+        _("most loans at the same time per person"), default=1
+    )
+    default_loan_days = models.PositiveSmallIntegerField(_("loan period in days"), default=90)
+    # Device kind code -> loan period in days, overriding the default.
+    loan_days_by_kind = models.JSONField(default=dict, blank=True)
+    max_renewals = models.PositiveSmallIntegerField(_("most renewals"), default=1)
+    deposit_cents = models.PositiveIntegerField(_("deposit (cents)"), default=0)
+    approval_required = models.BooleanField(_("a coordinator must approve requests"), default=False)
+    offer_days = models.PositiveSmallIntegerField(_("days to accept an offer"), default=7)
+    reminder_days = models.PositiveSmallIntegerField(
+        _("days before the due date to send a reminder"), default=3
+    )
+    conditions = models.TextField(_("conditions in the agreement"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(offer_days__gte=1) & Q(default_loan_days__gte=1),
+                name="lending_policy_positive_periods",
+            )
+        ]
+        verbose_name = _("lending policy")
+        verbose_name_plural = _("lending policies")
+
+    def __str__(self) -> str:
+        return str(_("Lending policy of %(hub)s") % {"hub": self.hub_id})
+
+    def loan_days_for(self, kind: str) -> int:
+        days = self.loan_days_by_kind.get(kind)
+        return int(days) if days else self.default_loan_days
+
+
+class EvidenceCheck(models.Model):
+    """Evidence of one kind was SEEN for a participant: by whom and when. Never the
+    document itself."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        "people.Participant", on_delete=models.CASCADE, related_name="evidence_checks"
+    )
+    kind = models.CharField(_("evidence"), max_length=24, choices=EvidenceKind.choices)
+    seen_at = models.DateTimeField(_("seen at"), default=timezone.now)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "kind"], name="evidence_check_once")
+        ]
+        verbose_name = _("evidence check")
+        verbose_name_plural = _("evidence checks")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Need(models.TextChoices):
+    JOBS = "jobs", _("Job applications")
+    SCHOOL = "school", _("School")
+    EGOV = "egov", _("E-government")
+    OTHER = "other", _("Other")
+
+
+class RequestStatus(models.TextChoices):
+    REFUSED = "refused", _("Not eligible")
+    AWAITING_APPROVAL = "approval", _("Waiting for approval")
+    WAITING = "waiting", _("On the waiting list")
+    OFFERED = "offered", _("Device offered")
+    FULFILLED = "fulfilled", _("Device lent")
+    SKIPPED = "skipped", _("Skipped")
+    LAPSED = "lapsed", _("Offer not taken")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DeviceRequest(TimestampedModel):
+    """A participant asks for a kind of device. Eligible requests wait in the hub's list
+    for that kind, ordered by priority: the request date minus urgency points (days)."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        "people.Participant", on_delete=models.PROTECT, related_name="device_requests"
+    )
+    kind = models.CharField(_("kind of device"), max_length=20)
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    needs_note = models.CharField(_("more about the needs"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.WAITING
+    )
+    reasons = models.JSONField(default=list, blank=True)  # eligibility reasons, as shown
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    urgency_points = models.PositiveSmallIntegerField(_("urgency points"), default=0)
+    priority_at = models.DateTimeField(default=timezone.now)  # requested_at - points days
+    skip_reason = models.CharField(_("reason for skipping"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["priority_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["hub", "kind", "priority_at", "id"],
+                condition=Q(status="waiting"),
+                name="device_request_queue",
+            ),
+            models.Index(fields=["participant", "-requested_at"], name="device_request_person"),
+        ]
+        verbose_name = _("device request")
+        verbose_name_plural = _("device requests")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+
+class DeviceOffer(models.Model):
+    """A ready device offered to the next person on the waiting list, until it expires."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(DeviceRequest, on_delete=models.PROTECT, related_name="offers")
+    device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    offered_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    offered_by = models.ForeignKey(  # None: offered by the daily task
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-offered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(status="open"), name="offer_one_open_per_device"
+            ),
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status="open"), name="offer_one_open_per_request"
+            ),
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status="accepted"), name="offer_accepted_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="offer_expiry")]
+
+    def __str__(self) -> str:
+        return f"offer #{self.pk}"
+
+
+class LoanKind(models.TextChoices):
+    TEMPORARY = "temporary", _("Temporary loan")
+    LONG_TERM = "long_term", _("Long-term assignment")
+    GIFT = "gift", _("Gift")
+
+
+class ReturnOutcome(models.TextChoices):
+    READY = "ready", _("Ready to lend again")
+    REPAIR = "in_repair", _("Needs repair")
+    RETIRED = "retired", _("Retire the device")
+
+
+class Loan(TimestampedModel):
+    """A device lent to a participant. The database allows one open loan per device."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="loans")
+    participant = models.ForeignKey(
+        "people.Participant", on_delete=models.PROTECT, related_name="loans"
+    )
+    request = models.ForeignKey(
+        DeviceRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="loans"
+    )
+    kind = models.CharField(_("kind of loan"), max_length=10, choices=LoanKind.choices)
+    started_at = models.DateTimeField(_("lent on"), default=timezone.now)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    renewals = models.PositiveSmallIntegerField(_("renewals"), default=0)
+    deposit_cents = models.PositiveIntegerField(_("deposit (cents)"), default=0)
+    # The agreement, rendered on demand from these stored facts.
+    language = models.CharField(max_length=8, default="nl")
+    conditions = models.TextField(_("conditions"), blank=True)
+    goals_plan = models.TextField(_("goals plan"), blank=True)
+    signed_at = models.DateTimeField(_("agreement signed on paper"), null=True, blank=True)
+    signed_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The return and its checklist.
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    powers_on = models.BooleanField(_("powers on"), null=True, blank=True)
+    accessories_back = models.BooleanField(_("charger and accessories back"), null=True, blank=True)
+    data_removed = models.BooleanField(_("borrower's data removed"), null=True, blank=True)
+    damage_note = models.CharField(_("damage"), max_length=500, blank=True)
+    return_note = models.CharField(_("notes"), max_length=500, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=ReturnOutcome.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device"],
+                condition=Q(returned_at__isnull=True),
+                name="loan_one_open_per_device",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | ~Q(kind="gift"),
+                name="loan_gift_never_returned",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["participant", "-started_at"], name="loan_participant"),
+            models.Index(
+                fields=["hub", "due_on"],
+                condition=Q(returned_at__isnull=True),
+                name="loan_open_due",
+            ),
+        ]
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+
+    def __str__(self) -> str:
+        return f"loan #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.returned_at is None and self.kind != LoanKind.GIFT
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+class OrganisationReservation(TimestampedModel):
+    """A set of devices reserved for a partner organisation (a course, a class) over a
+    date range. A device is never reserved twice for overlapping dates (services lock
+    the device rows and check; see services.reservation_create)."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(
+        "network.HubPartner", on_delete=models.PROTECT, related_name="reservations"
+    )
+    purpose = models.CharField(_("for what (course, class)"), max_length=200)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="reservation_period_ordered"
+            )
+        ]
+        indexes = [models.Index(fields=["hub", "-starts_on"], name="reservation_hub_start")]
+        verbose_name = _("reservation for an organisation")
+        verbose_name_plural = _("reservations for organisations")
+
+    def __str__(self) -> str:
+        return self.purpose
+
+
+class ReservedDevice(models.Model):
+    """One device in a reservation, with the reservation's dates copied for the overlap
+    check (an index on device and dates)."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    reservation = models.ForeignKey(
+        OrganisationReservation, on_delete=models.CASCADE, related_name="items"
+    )
+    device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["device_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reservation", "device"], name="reserved_device_once"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="reserved_device_period"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["device", "starts_on", "ends_on"],
+                condition=Q(active=True),
+                name="reserved_device_dates",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.starts_on}–{self.ends_on}"
+
+
+class OrganisationCap(models.Model):
+    """The most devices a partner organisation may reserve in a calendar year."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey("network.HubPartner", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    max_devices = models.PositiveIntegerField(_("most devices in the year"))
+
+    class Meta:
+        ordering = ["-year", "partner_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "year"], name="organisation_cap_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.max_devices}"

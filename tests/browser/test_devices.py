@@ -53,14 +53,15 @@ def test_register_a_donated_laptop_through_wipe_to_ready(
     assert not errors.count(), errors.inner_text()
     device = Device.objects.get()
     assert site.path == f"/h/{hub.slug}/devices/{device.pk}/"
+    assert device.tag is not None
     expect(page.locator("h1")).to_contain_text(device.tag)
 
-    site.submit(page.locator("main button", has_text="Start data wipe"))
-    expect(page.locator("main")).to_contain_text("Data wipe")
-    ready = page.locator("main button", has_text="Mark ready to lend")
+    site.submit(page.locator("main button", has_text="Gegevenswissing starten"))
+    expect(page.locator("main")).to_contain_text("Gegevenswissing")  # the site speaks Dutch
+    ready = page.locator("main button", has_text="Klaar om uit te lenen")
     expect(ready).to_be_disabled()
 
-    site.click(page.locator("main a", has_text="Record a data wipe"))
+    site.click(page.locator("main a", has_text="Een gegevenswissing registreren"))
     form = site.main_form()
     form.locator("input[name=method][value=purge]").check()
     form.locator("input[name=tool]").fill("nwipe")
@@ -69,11 +70,11 @@ def test_register_a_donated_laptop_through_wipe_to_ready(
     site.submit(form.locator("button[type=submit]"))
     assert DataWipe.objects.filter(device=device, result="passed").exists()
 
-    site.submit(page.locator("main button", has_text="Mark ready to lend"))
+    site.submit(page.locator("main button", has_text="Klaar om uit te lenen"))
     device.refresh_from_db()
     assert device.status == "ready"
     expect(page.locator("main .devices-history")).to_contain_text("NW-2025-001")
 
-    site.click(page.locator("main a", has_text="Print label"))
+    site.click(page.locator("main a", has_text="Etiket afdrukken"))
     expect(page.locator("main svg")).to_have_count(1)
     site.finish()

@@ -1,0 +1,143 @@
+"""Reads for the lending pages, reminders, reports and other apps' pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from digibank.network.models import Hub
+from digibank.people.models import Participant
+
+from .eligibility import Applicant, Decision, evaluate
+from .models import (
+    DeviceOffer,
+    DeviceRequest,
+    EvidenceCheck,
+    LendingPolicy,
+    Loan,
+    LoanKind,
+    OfferStatus,
+    RequestStatus,
+)
+
+
+def policy_for(hub: Hub) -> LendingPolicy:
+    """The hub's policy; an unsaved one with the defaults when none was set yet."""
+    policy = LendingPolicy.objects.filter(hub=hub).first()
+    return policy if policy is not None else LendingPolicy(hub=hub)
+
+
+def open_loans(participant: Participant) -> QuerySet[Loan]:
+    return Loan.objects.filter(participant=participant, returned_at__isnull=True).exclude(
+        kind=LoanKind.GIFT
+    )
+
+
+def applicant_facts(participant: Participant) -> Applicant:
+    """What the policy looks at, in three small queries."""
+    groups = frozenset(participant.target_groups.values_list("group", flat=True))
+    if participant.municipality_id is None:
+        lives: bool | None = None
+    else:
+        lives = participant.hub.service_area.filter(pk=participant.municipality_id).exists()
+    return Applicant(
+        target_groups=groups,
+        lives_in_service_area=lives,
+        open_loans=open_loans(participant).count(),
+    )
+
+
+def evidence_seen(participant: Participant) -> list[EvidenceCheck]:
+    return list(EvidenceCheck.objects.filter(participant=participant).select_related("seen_by"))
+
+
+def eligibility(policy: LendingPolicy, participant: Participant) -> Decision:
+    kinds = EvidenceCheck.objects.filter(participant=participant).values_list("kind", flat=True)
+    return evaluate(policy, applicant_facts(participant), list(kinds))
+
+
+def waiting_list(*, hub: Hub, kind: str) -> QuerySet[DeviceRequest]:
+    """The hub's waiting list for a kind, in priority order (position = index + 1)."""
+    return (
+        DeviceRequest.objects.filter(hub=hub, kind=kind, status=RequestStatus.WAITING)
+        .select_related("participant")
+        .order_by("priority_at", "id")
+    )
+
+
+def waiting_position(request: DeviceRequest) -> int | None:
+    if request.status != RequestStatus.WAITING:
+        return None
+    ahead = DeviceRequest.objects.filter(
+        hub_id=request.hub_id, kind=request.kind, status=RequestStatus.WAITING
+    ).filter(
+        Q(priority_at__lt=request.priority_at)
+        | Q(priority_at=request.priority_at, id__lt=request.pk)
+    )
+    return ahead.count() + 1
+
+
+def waiting_counts(*, hub: Hub) -> dict[str, int]:
+    rows = (
+        DeviceRequest.objects.filter(hub=hub, status=RequestStatus.WAITING)
+        .values("kind")
+        .annotate(n=Count("id"))
+    )
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def open_offers(*, hub: Hub) -> QuerySet[DeviceOffer]:
+    return (
+        DeviceOffer.objects.filter(hub=hub, status=OfferStatus.OPEN)
+        .select_related("request__participant", "device")
+        .order_by("expires_at", "id")
+    )
+
+
+def hub_loans(*, hub: Hub, state: str = "open") -> QuerySet[Loan]:
+    loans = Loan.objects.filter(hub=hub).select_related("participant", "device")
+    if state == "open":
+        loans = loans.filter(returned_at__isnull=True).exclude(kind=LoanKind.GIFT)
+    elif state == "overdue":
+        loans = loans.filter(
+            returned_at__isnull=True, kind=LoanKind.TEMPORARY, due_on__lt=timezone.localdate()
+        )
+    elif state == "returned":
+        loans = loans.filter(returned_at__isnull=False)
+    return loans.order_by("-started_at", "-id")
+
+
+def participant_loans(participant: Participant, *, limit: int = 50) -> list[Loan]:
+    return list(
+        Loan.objects.filter(participant=participant)
+        .select_related("device")
+        .order_by("-started_at", "-id")[:limit]
+    )
+
+
+def due_between(*, hub: Hub, start: date, end: date) -> int:
+    return Loan.objects.filter(
+        hub=hub, returned_at__isnull=True, kind=LoanKind.TEMPORARY, due_on__range=(start, end)
+    ).count()
+
+
+def overdue_count(*, hub: Hub) -> int:
+    return hub_loans(hub=hub, state="overdue").count()
+
+
+def loans_per_hub(hub_ids: Iterable[int]) -> dict[int, int]:
+    rows = Loan.objects.filter(hub_id__in=list(hub_ids)).values("hub_id").annotate(n=Count("id"))
+    return {row["hub_id"]: row["n"] for row in rows}
+
+
+def start_of_week(today: date | None = None) -> date:
+    day = today or timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+def agreement_context(loan: Loan) -> dict[str, Any]:
+    return {"loan": loan, "hub": loan.hub, "participant": loan.participant, "device": loan.device}

@@ -1,0 +1,151 @@
+"""Background work of lending: reminders to borrowers, the coordinators' overdue
+summary and expiring offers. Every task is idempotent (send_once keys)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from digibank.accounts.models import Membership
+from digibank.accounts.roles import HubRole
+from digibank.core.messaging import send_once
+
+from . import services
+from .models import LendingPolicy, Loan, LoanKind
+
+DEFAULT_REMINDER_DAYS = 3
+
+
+def _remind(loan: Loan, occasion: str) -> bool:
+    person = loan.participant
+    with translation.override(loan.language):
+        if occasion == "due-soon":
+            subject = _("Your device: bring it back soon")
+            text = _(
+                "Hello. Please bring the %(kind)s back to %(hub)s by %(date)s. "
+                "Do you need it longer? Ask us."
+            )
+        else:
+            subject = _("Your device is late")
+            text = _(
+                "Hello. The %(kind)s was due at %(hub)s on %(date)s. Please bring it back "
+                "or contact us."
+            )
+        text = text % {
+            "kind": loan.device.get_kind_display(),
+            "hub": loan.hub.name,
+            "date": loan.due_on.isoformat() if loan.due_on else "",
+        }
+    return send_once(
+        key=f"loan:{loan.pk}:{occasion}:{loan.due_on}",
+        subject=str(subject),
+        text=str(text),
+        email=person.email,
+        phone=person.phone,
+    )
+
+
+@task
+def send_loan_reminders() -> int:
+    """Before the due date (the policy's reminder days) and when overdue. Keyed per loan,
+    occasion and due date, so a renewal gets its own reminders."""
+    today = timezone.localdate()
+    reminder_days = dict(LendingPolicy.objects.values_list("hub_id", "reminder_days"))
+    horizon = today + timedelta(days=max([DEFAULT_REMINDER_DAYS, *reminder_days.values()]))
+    loans = (
+        Loan.objects.filter(returned_at__isnull=True, kind=LoanKind.TEMPORARY, due_on__lte=horizon)
+        .filter(participant__anonymised_at__isnull=True)
+        .select_related("participant", "device", "hub")
+        .order_by("id")
+    )
+    sent = 0
+    for loan in loans.iterator(chunk_size=500):
+        assert loan.due_on is not None
+        if loan.due_on < today:
+            sent += _remind(loan, "overdue")
+        elif loan.due_on <= today + timedelta(
+            days=reminder_days.get(loan.hub_id, DEFAULT_REMINDER_DAYS)
+        ):
+            sent += _remind(loan, "due-soon")
+    return sent
+
+
+@task
+def send_overdue_summaries() -> int:
+    """Each day, one e-mail per coordinator of a hub with overdue loans."""
+    today = timezone.localdate()
+    overdue = (
+        Loan.objects.filter(returned_at__isnull=True, kind=LoanKind.TEMPORARY, due_on__lt=today)
+        .select_related("device", "hub")
+        .order_by("hub_id", "due_on")
+    )
+    by_hub: dict[int, list[Loan]] = {}
+    for loan in overdue[:5000]:
+        by_hub.setdefault(loan.hub_id, []).append(loan)
+    sent = 0
+    coordinators = Membership.objects.filter(
+        Q(hub_id__in=list(by_hub)), role=HubRole.COORDINATOR, is_active=True
+    ).select_related("user")
+    for membership in coordinators:
+        loans = by_hub[membership.hub_id]
+        lines = [
+            f"- {loan.device.tag} ({loan.device.get_kind_display()}): "
+            + _("due %(date)s") % {"date": loan.due_on}
+            for loan in loans
+        ]
+        text = (
+            _("%(count)s loan(s) of %(hub)s are overdue:")
+            % {"count": len(loans), "hub": loans[0].hub.name}
+            + "\n"
+            + "\n".join(lines)
+        )
+        sent += send_once(
+            key=f"lending-overdue:{membership.hub_id}:{membership.user_id}:{today}",
+            subject=_("Overdue loans"),
+            text=text,
+            email=membership.user.email,
+        )
+    return sent
+
+
+@task
+def expire_offers() -> int:
+    """Offers past their date move on to the next person on the list."""
+    return services.offers_expire()
+
+
+@task
+def notify_offer(offer_id: int) -> bool:
+    """Tell the person a device is waiting for them, in their language (sent once)."""
+    from .models import DeviceOffer
+
+    offer = (
+        DeviceOffer.objects.select_related("request__participant", "device", "hub")
+        .filter(pk=offer_id, status="open")
+        .first()
+    )
+    if offer is None:
+        return False
+    person = offer.request.participant
+    language = services.agreement_language(person)
+    with translation.override(language):
+        subject = _("A device is ready for you")
+        text = _(
+            "Hello. A %(kind)s is ready for you at %(hub)s. Come and get it before %(date)s. "
+            "After that date it goes to the next person."
+        ) % {
+            "kind": offer.device.get_kind_display(),
+            "hub": offer.hub.name,
+            "date": timezone.localdate(offer.expires_at).isoformat(),
+        }
+    return send_once(
+        key=f"offer:{offer.pk}",
+        subject=str(subject),
+        text=str(text),
+        email=person.email,
+        phone=person.phone,
+    )

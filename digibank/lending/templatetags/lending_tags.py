@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def euros(cents: int | None) -> str:
+    return f"{(cents or 0) / 100:.2f}"

@@ -1,0 +1,648 @@
+"""Pages for lending under /h/<hub>/lending/. Views stay thin: a form checks input, one
+service or query does the work; rows of another hub answer 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
+from digibank.core.pagination import paginate
+from digibank.devices.models import Device, DeviceKind, DeviceStatus
+from digibank.devices.queries import device_by_tag
+from digibank.network.models import HubPartner
+from digibank.people.models import Participant
+
+from . import queries, services
+from .forms import (
+    CapForm,
+    CheckoutForm,
+    ClassAssignForm,
+    EvidenceForm,
+    LoanFilterForm,
+    LoanTermsForm,
+    OfferForm,
+    PolicyForm,
+    RequestForm,
+    ReservationForm,
+    ReturnForm,
+    SkipForm,
+    UrgencyForm,
+)
+from .models import (
+    DeviceOffer,
+    DeviceRequest,
+    Loan,
+    OfferStatus,
+    OrganisationCap,
+    OrganisationReservation,
+    RequestStatus,
+)
+
+MAX_ID = 2**63 - 1
+
+
+def _posted(request: HubRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _get(request: HubRequest, queryset: QuerySet[Any], pk: int) -> Any:
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return get_for_hub(request, queryset, pk=pk)
+
+
+def _participant(request: HubRequest, pk: int) -> Participant:
+    participant: Participant = _get(
+        request, Participant.objects.select_related("hub", "municipality"), pk
+    )
+    if participant.is_merged or participant.is_anonymised:
+        raise Http404
+    return participant
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _person_url(request: HubRequest, participant_id: int) -> str:
+    return reverse("lending:participant", kwargs={"hub": request.hub.slug, "pk": participant_id})
+
+
+# --- overview and policy ----------------------------------------------------------------
+
+
+@hub_view("lending.lend")
+def loan_list(request: HubRequest) -> HttpResponse:
+    form = LoanFilterForm(request.GET)
+    state = form.state_value()
+    page = paginate(request, queries.hub_loans(hub=request.hub, state=state))
+    return render(
+        request,
+        "lending/loan_list.html",
+        {
+            "form": form,
+            "page": page,
+            "state": state,
+            "waiting": queries.waiting_counts(hub=request.hub),
+            "kinds": dict(DeviceKind.choices),
+            "can_manage": request.membership.has_perm("lending.manage"),
+        },
+    )
+
+
+@hub_view("lending.manage")
+def policy_edit(request: HubRequest) -> HttpResponse:
+    policy = queries.policy_for(request.hub)
+    form = PolicyForm(_posted(request), initial=PolicyForm.initial_for(policy))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_update(actor=request.user, hub=request.hub, data=form.policy_data())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The lending policy is saved."))
+            return redirect("lending:policy", hub=request.hub.slug)
+    return render(request, "lending/policy_form.html", {"form": form})
+
+
+# --- a person's lending page ------------------------------------------------------------
+
+
+@hub_view("lending.lend")
+def participant_lending(request: HubRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    policy = queries.policy_for(request.hub)
+    evidence = queries.evidence_seen(participant)
+    decision = queries.eligibility(policy, participant)
+    device_requests = list(
+        DeviceRequest.objects.filter(participant=participant).order_by("-requested_at")[:20]
+    )
+    return render(
+        request,
+        "lending/participant.html",
+        {
+            "participant": participant,
+            "policy": policy,
+            "decision": decision,
+            "evidence": evidence,
+            "evidence_form": EvidenceForm(),
+            "device_requests": device_requests,
+            "loans": queries.participant_loans(participant),
+        },
+    )
+
+
+@hub_view("lending.lend")
+@require_POST
+def evidence_add(request: HubRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    form = EvidenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evidence_record(
+                actor=request.user, participant=participant, kind=form.cleaned_data["kind"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Recorded that you saw the evidence."))
+    else:
+        messages.error(request, _("Choose the kind of evidence."))
+    return redirect(_person_url(request, participant.pk))
+
+
+@hub_view("lending.lend")
+def request_create(request: HubRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    form = RequestForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            device_request = services.request_create(
+                actor=request.user,
+                participant=participant,
+                kind=form.cleaned_data["kind"],
+                needs=form.cleaned_data["needs"],
+                needs_note=form.cleaned_data["needs_note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("lending:request", hub=request.hub.slug, pk=device_request.pk)
+    decision = queries.eligibility(queries.policy_for(request.hub), participant)
+    return render(
+        request,
+        "lending/request_form.html",
+        {"form": form, "participant": participant, "decision": decision},
+    )
+
+
+@hub_view("lending.lend")
+def checkout(request: HubRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    form = CheckoutForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        device = device_by_tag(hub=request.hub, tag=form.cleaned_data["tag"])
+        if device is None:
+            form.add_error("tag", _("No device of this hub has this tag."))
+        else:
+            try:
+                loan = services.loan_checkout(
+                    actor=request.user,
+                    hub=request.hub,
+                    device=device,
+                    participant=participant,
+                    kind=form.cleaned_data["kind"],
+                    goals_plan=form.cleaned_data["goals_plan"],
+                    signed_on_paper=form.cleaned_data["signed_on_paper"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The device is lent. Print the agreement."))
+                return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+    decision = queries.eligibility(queries.policy_for(request.hub), participant)
+    return render(
+        request,
+        "lending/checkout.html",
+        {"form": form, "participant": participant, "decision": decision},
+    )
+
+
+# --- requests and the waiting list ------------------------------------------------------
+
+
+def _device_request(request: HubRequest, pk: int) -> DeviceRequest:
+    result: DeviceRequest = _get(request, DeviceRequest.objects.select_related("participant"), pk)
+    return result
+
+
+@hub_view("lending.lend")
+def request_detail(request: HubRequest, pk: int) -> HttpResponse:
+    device_request = _device_request(request, pk)
+    return render(
+        request,
+        "lending/request_detail.html",
+        {
+            "device_request": device_request,
+            "position": queries.waiting_position(device_request),
+            "urgency_form": UrgencyForm(initial={"points": device_request.urgency_points}),
+            "skip_form": SkipForm(),
+            "kind_label": dict(DeviceKind.choices).get(device_request.kind, device_request.kind),
+            "can_manage": request.membership.has_perm("lending.manage"),
+            "on_list": device_request.status
+            in (RequestStatus.WAITING, RequestStatus.AWAITING_APPROVAL),
+        },
+    )
+
+
+def _request_action(request: HubRequest, pk: int, form_class: Any, act: Any) -> HttpResponse:
+    device_request = _device_request(request, pk)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    else:
+        try:
+            act(device_request, form.cleaned_data if form is not None else {})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The request is updated."))
+    return redirect("lending:request", hub=request.hub.slug, pk=device_request.pk)
+
+
+@hub_view("lending.manage")
+@require_POST
+def request_urgency(request: HubRequest, pk: int) -> HttpResponse:
+    return _request_action(
+        request,
+        pk,
+        UrgencyForm,
+        lambda r, data: services.request_set_urgency(
+            actor=request.user, request=r, points=data["points"]
+        ),
+    )
+
+
+@hub_view("lending.manage")
+@require_POST
+def request_skip(request: HubRequest, pk: int) -> HttpResponse:
+    return _request_action(
+        request,
+        pk,
+        SkipForm,
+        lambda r, data: services.request_skip(actor=request.user, request=r, reason=data["reason"]),
+    )
+
+
+@hub_view("lending.manage")
+@require_POST
+def request_approve(request: HubRequest, pk: int) -> HttpResponse:
+    return _request_action(
+        request, pk, None, lambda r, data: services.request_approve(actor=request.user, request=r)
+    )
+
+
+def _ready_devices(request: HubRequest, kind: str) -> QuerySet[Device]:
+    return Device.objects.filter(hub=request.hub, kind=kind, status=DeviceStatus.READY).order_by(
+        "id"
+    )
+
+
+@hub_view("lending.lend")
+def waiting_list(request: HubRequest) -> HttpResponse:
+    kind = request.GET.get("kind", DeviceKind.LAPTOP)
+    if kind not in DeviceKind.values:
+        kind = DeviceKind.LAPTOP
+    page = paginate(request, queries.waiting_list(hub=request.hub, kind=kind))
+    offer_form = OfferForm(devices=_ready_devices(request, kind)[:50])
+    return render(
+        request,
+        "lending/waiting_list.html",
+        {
+            "kind": kind,
+            "kinds": DeviceKind.choices,
+            "kind_label": dict(DeviceKind.choices)[kind],
+            "counts": queries.waiting_counts(hub=request.hub),
+            "page": page,
+            "offer_form": offer_form,
+            "offers": list(queries.open_offers(hub=request.hub)[:50]),
+            "policy": queries.policy_for(request.hub),
+        },
+    )
+
+
+@hub_view("lending.lend")
+@require_POST
+def offer_next(request: HubRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    if kind not in DeviceKind.values:
+        raise Http404
+    form = OfferForm(request.POST, devices=_ready_devices(request, kind))
+    target = reverse("lending:waiting", kwargs={"hub": request.hub.slug}) + f"?kind={kind}"
+    if not form.is_valid():
+        messages.error(request, _("Choose a ready device of this kind."))
+        return redirect(target)
+    try:
+        offer = services.offer_next(
+            actor=request.user, hub=request.hub, device=form.cleaned_data["device"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if offer is None:
+            messages.info(request, _("Nobody is waiting for this kind of device."))
+        else:
+            messages.success(
+                request,
+                _("The device is offered to %(name)s until %(date)s.")
+                % {
+                    "name": offer.request.participant.display_name,
+                    "date": offer.expires_at.date().isoformat(),
+                },
+            )
+    return redirect(target)
+
+
+def _offer(request: HubRequest, pk: int) -> DeviceOffer:
+    result: DeviceOffer = _get(
+        request, DeviceOffer.objects.select_related("request__participant", "device"), pk
+    )
+    return result
+
+
+@hub_view("lending.lend")
+def offer_accept(request: HubRequest, pk: int) -> HttpResponse:
+    offer = _offer(request, pk)
+    if offer.status != OfferStatus.OPEN:
+        messages.error(request, _("This offer was already answered."))
+        return redirect(_person_url(request, offer.request.participant_id))
+    form = LoanTermsForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            loan = services.offer_accept(
+                actor=request.user,
+                offer=offer,
+                kind=form.cleaned_data["kind"],
+                goals_plan=form.cleaned_data["goals_plan"],
+                signed_on_paper=form.cleaned_data["signed_on_paper"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The device is lent. Print the agreement."))
+            return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+    return render(request, "lending/offer_accept.html", {"form": form, "offer": offer})
+
+
+@hub_view("lending.lend")
+@require_POST
+def offer_decline(request: HubRequest, pk: int) -> HttpResponse:
+    offer = _offer(request, pk)
+    try:
+        services.offer_decline(actor=request.user, offer=offer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The offer is declined. The device went to the next person."))
+    return redirect(
+        reverse("lending:waiting", kwargs={"hub": request.hub.slug}) + f"?kind={offer.device.kind}"
+    )
+
+
+# --- loans ------------------------------------------------------------------------------
+
+
+def _loan(request: HubRequest, pk: int) -> Loan:
+    result: Loan = _get(
+        request,
+        Loan.objects.select_related(
+            "participant", "device", "signed_recorded_by", "lent_by", "returned_to"
+        ),
+        pk,
+    )
+    return result
+
+
+@hub_view("lending.lend")
+def loan_detail(request: HubRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk)
+    policy = queries.policy_for(request.hub)
+    return render(
+        request,
+        "lending/loan_detail.html",
+        {
+            "loan": loan,
+            "can_renew": loan.is_open
+            and loan.due_on is not None
+            and loan.renewals < policy.max_renewals,
+        },
+    )
+
+
+def _loan_action(request: HubRequest, pk: int, act: Any, done: str) -> HttpResponse:
+    loan = _loan(request, pk)
+    try:
+        act(loan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+
+
+@hub_view("lending.lend")
+@require_POST
+def loan_signed(request: HubRequest, pk: int) -> HttpResponse:
+    return _loan_action(
+        request,
+        pk,
+        lambda loan: services.loan_mark_signed(actor=request.user, loan=loan),
+        _("The agreement is marked as signed."),
+    )
+
+
+@hub_view("lending.lend")
+@require_POST
+def loan_renew(request: HubRequest, pk: int) -> HttpResponse:
+    return _loan_action(
+        request,
+        pk,
+        lambda loan: services.loan_renew(actor=request.user, loan=loan),
+        _("The loan is renewed."),
+    )
+
+
+@hub_view("lending.lend")
+def loan_return(request: HubRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk)
+    if not loan.is_open:
+        messages.error(request, _("This loan is already closed."))
+        return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+    form = ReturnForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.loan_return(
+                actor=request.user,
+                loan=loan,
+                powers_on=data["powers_on"],
+                accessories_back=data["accessories_back"],
+                data_removed=data["data_removed"],
+                outcome=data["outcome"],
+                damage_note=data["damage_note"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The device is back."))
+            return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+    return render(request, "lending/return_form.html", {"form": form, "loan": loan})
+
+
+@hub_view("lending.lend")
+def agreement_pdf(request: HubRequest, pk: int) -> HttpResponse:
+    """The agreement, rendered on demand from the loan's stored facts, in its language."""
+    from weasyprint import HTML
+
+    loan = _loan(request, pk)
+    with translation.override(loan.language):
+        html = render_to_string(
+            "lending/agreement.html",
+            {
+                "loan": loan,
+                "hub": request.hub,
+                "participant": loan.participant,
+                "device": loan.device,
+            },
+        )
+    pdf = HTML(string=html, base_url=None).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="agreement-{loan.pk}.pdf"'
+    return response
+
+
+# --- reservations for partner organisations ---------------------------------------------
+
+
+def _partners(request: HubRequest) -> QuerySet[HubPartner]:
+    return HubPartner.objects.filter(hub=request.hub).select_related("organisation")
+
+
+@hub_view("lending.manage")
+def reservation_list(request: HubRequest) -> HttpResponse:
+    page = paginate(
+        request,
+        OrganisationReservation.objects.filter(hub=request.hub)
+        .select_related("partner__organisation")
+        .annotate(devices=Count("items"))
+        .order_by("-starts_on", "-id"),
+    )
+    caps = list(
+        OrganisationCap.objects.filter(hub=request.hub)
+        .select_related("partner__organisation")
+        .order_by("-year", "partner_id")[:50]
+    )
+    cap_form = CapForm(initial={"year": timezone.localdate().year}, partners=_partners(request))
+    return render(
+        request,
+        "lending/reservation_list.html",
+        {"page": page, "caps": caps, "cap_form": cap_form},
+    )
+
+
+@hub_view("lending.manage")
+@require_POST
+def cap_set(request: HubRequest) -> HttpResponse:
+    form = CapForm(request.POST, partners=_partners(request))
+    if form.is_valid():
+        services.cap_set(
+            actor=request.user,
+            partner=form.cleaned_data["partner"],
+            year=form.cleaned_data["year"],
+            max_devices=form.cleaned_data["max_devices"],
+        )
+        messages.success(request, _("The yearly limit is saved."))
+    else:
+        messages.error(request, _("Choose a partner, a year and a number of devices."))
+    return redirect("lending:reservations", hub=request.hub.slug)
+
+
+@hub_view("lending.manage")
+def reservation_create(request: HubRequest) -> HttpResponse:
+    form = ReservationForm(_posted(request), partners=_partners(request))
+    if request.method == "POST" and form.is_valid():
+        devices, unknown = [], []
+        for tag in form.tag_list():
+            device = device_by_tag(hub=request.hub, tag=tag)
+            if device is None:
+                unknown.append(tag)
+            else:
+                devices.append(device)
+        if unknown:
+            form.add_error(
+                "tags",
+                _("No device of this hub has these tags: %(tags)s.") % {"tags": ", ".join(unknown)},
+            )
+        else:
+            try:
+                reservation = services.reservation_create(
+                    actor=request.user,
+                    hub=request.hub,
+                    partner=form.cleaned_data["partner"],
+                    purpose=form.cleaned_data["purpose"],
+                    starts_on=form.cleaned_data["starts_on"],
+                    ends_on=form.cleaned_data["ends_on"],
+                    devices=devices,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The devices are reserved."))
+                return redirect("lending:reservation", hub=request.hub.slug, pk=reservation.pk)
+    return render(request, "lending/reservation_form.html", {"form": form})
+
+
+@hub_view("lending.manage")
+def reservation_detail(request: HubRequest, pk: int) -> HttpResponse:
+    reservation: OrganisationReservation = _get(
+        request, OrganisationReservation.objects.select_related("partner__organisation"), pk
+    )
+    items = list(reservation.items.select_related("device").order_by("device_id")[:500])
+    return render(
+        request, "lending/reservation_detail.html", {"reservation": reservation, "items": items}
+    )
+
+
+@hub_view("lending.manage")
+@require_POST
+def reservation_cancel(request: HubRequest, pk: int) -> HttpResponse:
+    reservation: OrganisationReservation = _get(request, OrganisationReservation.objects.all(), pk)
+    try:
+        services.reservation_cancel(actor=request.user, reservation=reservation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The reservation is cancelled."))
+    return redirect("lending:reservation", hub=request.hub.slug, pk=reservation.pk)
+
+
+@hub_view("lending.manage")
+def class_assign(request: HubRequest) -> HttpResponse:
+    """Digisprong: a device per pupil for a whole class, from a CSV class list."""
+    form = ClassAssignForm(_posted(request), request.FILES or None)
+    row_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            loans = services.class_assign(
+                actor=request.user,
+                hub=request.hub,
+                rows=form.cleaned_data["file"],
+                goals_plan=form.cleaned_data["goals_plan"],
+            )
+        except ValidationError as error:
+            row_errors = error.messages
+            form.add_error("file", _("Nothing was saved. Correct the rows below and try again."))
+        else:
+            messages.success(
+                request, _("%(count)s pupils have a device now.") % {"count": len(loans)}
+            )
+            return redirect(reverse("lending:list", kwargs={"hub": request.hub.slug}))
+    return render(request, "lending/class_assign.html", {"form": form, "row_errors": row_errors})

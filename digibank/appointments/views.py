@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digibank.accounts.models import Membership, User
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
+from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 from digibank.network.models import Hub, Location
 from digibank.network.queries import local_today
@@ -39,14 +39,6 @@ from .slots import BRUSSELS, local_datetime, week_of
 
 GET_POST = require_http_methods(["GET", "POST"])
 SEARCH_RESULTS = 10
-
-
-def _add_error(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -199,7 +191,7 @@ def book(request: HubRequest, location: int) -> HttpResponse:
                     what_to_bring=data["what_to_bring"],
                 )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The appointment is booked. The person gets a confirmation.")
@@ -333,7 +325,7 @@ def slot_settings(request: HubRequest, location: int) -> HttpResponse:
         try:
             services.slot_settings_save(actor=_actor(request), location=found, **form.cleaned_data)
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The appointment settings are saved."))
             return redirect("appointments:slots", hub=request.hub.slug, location=found.pk)
@@ -390,7 +382,7 @@ def shift_add(request: HubRequest, location: int) -> HttpResponse:
                     ends_at=data["ends_at"],
                 )
             except ValidationError as error:
-                _add_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The shift is added."))
                 url = reverse(
@@ -450,7 +442,7 @@ def queue(request: HubRequest, location: int) -> HttpResponse:
                 topic=form.cleaned_data["topic"],
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Ticket number %(number)s is given.") % {"number": ticket.number}
@@ -476,7 +468,7 @@ def queue_next(request: HubRequest, location: int) -> HttpResponse:
         try:
             ticket = services.ticket_call_next(actor=_actor(request), location=found, desk=desk)
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             if ticket is None:
                 messages.info(request, _("Nobody is waiting."))

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from digibank.accounts.scoping import get_for_hub, hub_view
+from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 from digibank.network.models import Location
 
@@ -64,17 +65,6 @@ def _detail_url(request: HubRequest, device: Device) -> str:
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for err in errors:
-                form.add_error(target, err)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _qr_svg(url: str) -> str:
@@ -128,7 +118,7 @@ def device_create(request: HubRequest) -> HttpResponse:
                 actor=request.user, hub=request.hub, **form.device_values()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The device is registered with tag %(tag)s.") % {"tag": device.tag}
@@ -225,7 +215,7 @@ def wipe_create(request: HubRequest, pk: int) -> HttpResponse:
                 certificate=data["certificate"] or None,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The data wipe is recorded."))
             return redirect(_detail_url(request, device))
@@ -271,7 +261,7 @@ def repair_create(request: HubRequest, pk: int) -> HttpResponse:
                 repaired_on=data["repaired_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The repair is recorded."))
             return redirect(_detail_url(request, device))
@@ -328,7 +318,7 @@ def stock_take_create(request: HubRequest) -> HttpResponse:
                 tags=form.cleaned_data["tags"].splitlines(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if unknown:
                 messages.warning(

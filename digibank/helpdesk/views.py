@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from digibank.accounts.models import Membership
 from digibank.accounts.scoping import get_for_hub, hub_view
+from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 from digibank.network.models import Location
 from digibank.people.models import Participant
@@ -52,15 +53,6 @@ SEARCH_RESULTS = 8
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _url(request: HubRequest, name: str, **kwargs: Any) -> str:
@@ -173,7 +165,7 @@ def help_log(request: HubRequest) -> HttpResponse:
                 consent_given=form.cleaned_data["consent"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             _remember_location(request, values.location)
             messages.success(
@@ -230,7 +222,7 @@ def help_edit(request: HubRequest, pk: int) -> HttpResponse:
                 consent_given=form.cleaned_data["consent"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The help is saved."))
             if not question.is_complete:  # completed from the tally's list
@@ -380,7 +372,7 @@ def _profile_page(request: HubRequest, membership: Membership, *, own: bool) -> 
                 availability=form.cleaned_data["availability"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The profile is saved."))
             return redirect(_url(request, "my_profile") if own else _url(request, "volunteers"))
@@ -455,7 +447,7 @@ def mandate_create(request: HubRequest, participant_pk: int) -> HttpResponse:
                 actor=request.user, participant=participant, values=form.values()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The mandate is recorded."))
             return redirect(_url(request, "mandate_create", participant_pk=participant.pk))
@@ -492,7 +484,7 @@ def mandate_edit(request: HubRequest, pk: int) -> HttpResponse:
         try:
             services.mandate_update(actor=request.user, mandate=mandate, values=form.values())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The mandate is saved."))
             return redirect(_url(request, "mandate_create", participant_pk=mandate.participant_id))

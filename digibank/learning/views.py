@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digibank.accounts.scoping import get_for_hub, hub_view
+from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 from digibank.people.models import Participant
 from digibank.people.queries import participant_search
@@ -62,15 +63,6 @@ MAX_ID = 2**63 - 1
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _check_id(pk: int) -> None:
@@ -141,7 +133,7 @@ def course_create(request: HubRequest) -> HttpResponse:
                 competences=form.chosen_competences(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The course is in the catalogue."))
             return redirect(_url(request, "course", pk=course.pk))
@@ -166,7 +158,7 @@ def course_edit(request: HubRequest, pk: int) -> HttpResponse:
                 competences=form.chosen_competences(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect(_url(request, "course", pk=course.pk))
@@ -289,7 +281,7 @@ def session_create(request: HubRequest) -> HttpResponse:
                 first_meeting=form.meeting(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The session is planned."))
             return redirect(_url(request, "session", pk=session.pk))
@@ -320,7 +312,7 @@ def session_edit(request: HubRequest, pk: int) -> HttpResponse:
                 offer_hours=form.cleaned_data["offer_hours"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect(_url(request, "session", pk=session.pk))
@@ -339,7 +331,7 @@ def meeting_add(request: HubRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_add(actor=request.user, session=session, **form.meeting())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting is added."))
             return redirect(_url(request, "session", pk=session.pk))
@@ -356,7 +348,7 @@ def session_cancel(request: HubRequest, pk: int) -> HttpResponse:
                 actor=request.user, session=session, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The session is cancelled. Everyone on it gets a message."))
             return redirect(_url(request, "session", pk=session.pk))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
+from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 from digibank.devices.models import Device, DeviceKind, DeviceStatus
 from digibank.devices.queries import device_by_tag
@@ -71,15 +72,6 @@ def _participant(request: HubRequest, pk: int) -> Participant:
     return participant
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _person_url(request: HubRequest, participant_id: int) -> str:
     return reverse("lending:participant", kwargs={"hub": request.hub.slug, "pk": participant_id})
 
@@ -114,7 +106,7 @@ def policy_edit(request: HubRequest) -> HttpResponse:
         try:
             services.policy_update(actor=request.user, hub=request.hub, data=form.policy_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The lending policy is saved."))
             return redirect("lending:policy", hub=request.hub.slug)
@@ -181,7 +173,7 @@ def request_create(request: HubRequest, pk: int) -> HttpResponse:
                 needs_note=form.cleaned_data["needs_note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("lending:request", hub=request.hub.slug, pk=device_request.pk)
     decision = queries.eligibility(queries.policy_for(request.hub), participant)
@@ -212,7 +204,7 @@ def checkout(request: HubRequest, pk: int) -> HttpResponse:
                     signed_on_paper=form.cleaned_data["signed_on_paper"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The device is lent. Print the agreement."))
                 return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
@@ -384,7 +376,7 @@ def offer_accept(request: HubRequest, pk: int) -> HttpResponse:
                 signed_on_paper=form.cleaned_data["signed_on_paper"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The device is lent. Print the agreement."))
             return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
@@ -490,7 +482,7 @@ def loan_return(request: HubRequest, pk: int) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The device is back."))
             return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
@@ -593,7 +585,7 @@ def reservation_create(request: HubRequest) -> HttpResponse:
                     devices=devices,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The devices are reserved."))
                 return redirect("lending:reservation", hub=request.hub.slug, pk=reservation.pk)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from digibank.accounts.models import Membership, User
 from digibank.accounts.roles import HubRole
 from digibank.accounts.scoping import get_for_hub, hub_view, programme_view, programmes_for
+from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 
 from . import queries, registry, services
@@ -35,16 +35,6 @@ from .models import HubPartner, Location
 
 GET_POST = require_http_methods(["GET", "POST"])
 RECENT_JOURNAL_LINES = 8
-
-
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names when the form
-    has that field, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _hub(request: HttpRequest) -> Any:
@@ -111,7 +101,7 @@ def location_create(request: HttpRequest) -> HttpResponse:
                 actor=_actor(request), hub=_hub(request), values=form.values()
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -131,7 +121,7 @@ def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.location_update(actor=_actor(request), location=found, values=form.values())
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The help point is saved."))
             return redirect("network:location", hub=_hub(request).slug, pk=found.pk)
@@ -180,7 +170,7 @@ def location_exception_add(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The exception to the opening hours is saved."))
             return redirect("network:location", hub=_hub(request).slug, pk=found.pk)
@@ -275,7 +265,7 @@ def partner_add(request: HttpRequest) -> HttpResponse:
                     role=data["role"],
                 )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("“%(name)s” is now a partner.") % {"name": partner.organisation.name}
@@ -306,7 +296,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The partner is saved."))
             return redirect("network:partners", hub=_hub(request).slug)
@@ -356,7 +346,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
                 base_url=f"{request.scheme}://{request.get_host()}",
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -386,7 +376,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             if request.htmx:  # type: ignore[attr-defined]
                 row = {"membership": membership, "saved": True}
@@ -462,7 +452,7 @@ def hub_settings(request: HttpRequest) -> HttpResponse:
                 required_participant_fields=data["required_participant_fields"],
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The hub settings are saved."))
             return redirect("network:dashboard", hub=hub.slug)

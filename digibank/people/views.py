@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digibank.accounts.scoping import get_for_hub, hub_view
+from digibank.core.forms import add_service_errors
 from digibank.core.journal import action_label
 from digibank.core.pagination import paginate
 
@@ -82,11 +83,6 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 # --- search -----------------------------------------------------------------------------
 
 
@@ -148,7 +144,7 @@ def participant_create(request: HubRequest) -> HttpResponse:
                     duplicate_confirmed=confirmed,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -179,7 +175,7 @@ def participant_edit(request: HubRequest, pk: int) -> HttpResponse:
                 target_groups=form.cleaned_data["target_groups"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if changed:
                 messages.success(request, _("The changes are saved."))
@@ -266,7 +262,7 @@ def consent_add(request: HubRequest, pk: int) -> HttpResponse:
                 purpose=form.cleaned_data["purpose"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -318,7 +314,7 @@ def participant_anonymise(request: HubRequest, pk: int) -> HttpResponse:
         try:
             services.participant_anonymise(actor=request.user, participant=participant)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The personal data is erased."))
             return redirect(_detail_url(request, participant))
@@ -379,7 +375,7 @@ def participant_merge(request: HubRequest, pk: int) -> HttpResponse:
                 fields_from_source=form.fields_from_source(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -432,7 +428,7 @@ def visitor_create(request: HubRequest) -> HttpResponse:
                 postcode=data["postcode"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The visit is counted. Thank you."))
             if "another" in request.POST:

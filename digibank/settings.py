@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "digibank.appointments",
     "digibank.learning",
     "digibank.assessments",
+    "digibank.funding",
     "digibank.demo",
 ]
 

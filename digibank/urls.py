@@ -13,6 +13,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("h/<slug:hub>/appointments/", include("digibank.appointments.urls")),
     path("h/<slug:hub>/learning/", include("digibank.learning.urls")),
     path("h/<slug:hub>/skills/", include("digibank.assessments.urls")),
+    path("", include("digibank.funding.urls.calls")),
+    path("", include("digibank.funding.urls.applications")),
+    path("", include("digibank.funding.urls.reviews")),
+    path("", include("digibank.funding.urls.grants")),
+    path("", include("digibank.funding.urls.reports")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

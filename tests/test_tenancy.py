@@ -30,7 +30,6 @@ from django.test import Client
 from django.urls import reverse
 
 from digibank.accounts.models import User
-from digibank.accounts.roles import HubRole
 from digibank.network.models import Hub
 
 from .urlwalk import (
@@ -38,6 +37,7 @@ from .urlwalk import (
     UnfillableKwarg,
     all_routes,
     names_a_tenant,
+    opener_role,
     record_kwargs,
     skip_reason,
     slots_for,
@@ -242,7 +242,9 @@ def test_other_hubs_records_via_own_hub(route: Route, world: World) -> None:
     for sides in variants:
         url = _fill(route, world, sides, "a")
         requests = [Request("GET", url), Request("HTMX", url), Request("POST", url)]
-        for role in HUB_A_ROLES:
+        # Hub pages: hub A's roles; other pages (programme, applicant, reviewer): all.
+        roles = HUB_A_ROLES if "hub" in route.kwarg_names else ALL_ROLES
+        for role in roles:
             problems += _check_denied(
                 world, role, requests, _form_data(world, "a"), method_not_allowed_ok=True
             )
@@ -263,13 +265,15 @@ def test_own_hub_pages_answer(route: Route, world: World) -> None:
     before = snapshot_of(world.b.hub)
     problems: list[str] = []
     if takes_record_ids(route):
-        # The coordinator (every hub permission) opens hub A's own record. A 404 here
-        # means the walker filled a kwarg with the wrong kind of record, and the tests
-        # of hub B's ids above would pass for the wrong reason.
-        opened = _client(world, HubRole.COORDINATOR).get(url)
+        # The coordinator (every hub permission; on programme pages the officer, see
+        # opener_role) opens hub A's own record. A 404 here means the walker filled a
+        # kwarg with the wrong kind of record, and the tests of hub B's ids above would
+        # pass for the wrong reason.
+        opener = opener_role(route)
+        opened = _client(world, opener).get(url)
         if opened.status_code == 404:
             problems.append(
-                f"{route}: hub A's coordinator gets 404 for {url}, filled as "
+                f"{route}: side A's {opener} gets 404 for {url}, filled as "
                 f"{ {k: s.kind for k, s in slots.items()} }: the walker probably guessed the "
                 "wrong kind of record; teach it in tests/urlwalk.py (KWARG_KINDS)."
             )

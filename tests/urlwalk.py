@@ -97,11 +97,18 @@ KIND_ALIASES: dict[str, str] = {
 # The kind a bare `pk` means in an app when the URL name does not say.
 APP_DEFAULT_KIND: dict[str, str] = {"people": "participant"}
 
+# Which role opens side A's own records in a URL namespace (see opener_role).
+OPENER_ROLES: dict[str, str] = {}
+# URLs anyone may open for any record: not expected to refuse other tenants.
+PUBLIC_URL_NAMES: set[str] = set()
+
 # Lessons from the apps' world extensions (tests/world_extensions/).
 for _extension in extension_modules():
     KWARG_KINDS.update(getattr(_extension, "KWARG_KINDS", {}))
     KIND_ALIASES.update(getattr(_extension, "KIND_ALIASES", {}))
     APP_DEFAULT_KIND.update(getattr(_extension, "APP_DEFAULT_KIND", {}))
+    OPENER_ROLES.update(getattr(_extension, "OPENER_ROLES", {}))
+    PUBLIC_URL_NAMES.update(getattr(_extension, "PUBLIC_URL_NAMES", set()))
 
 # Kwargs that are not tenant data. Functions of (world, side name) -> value.
 NEUTRAL_KWARGS: dict[str, Callable[[World, str], str]] = {
@@ -338,16 +345,31 @@ def url_for(route: Route, world: World, sides: dict[str, str], default_side: str
 
 
 def names_a_tenant(route: Route) -> bool:
-    """Whether the URL names a hub, a programme or a hub's record."""
-    return any(kwarg not in NEUTRAL_KWARGS for kwarg in route.kwarg_names)
+    """Whether the URL names a hub, a programme or a hub's record (public pages aside)."""
+    return route.name not in PUBLIC_URL_NAMES and any(
+        kwarg not in NEUTRAL_KWARGS for kwarg in route.kwarg_names
+    )
 
 
 def takes_record_ids(route: Route) -> bool:
-    """Whether the URL takes ids (or other keys) of a hub's records."""
-    return any(
+    """Whether the URL takes ids (or other keys) of a hub's records (public pages aside)."""
+    return route.name not in PUBLIC_URL_NAMES and any(
         kwarg not in NEUTRAL_KWARGS and kwarg not in {"hub", "programme"}
         for kwarg in route.kwarg_names
     )
+
+
+def opener_role(route: Route) -> str:
+    """The role that opens side A's own record on this URL: the coordinator on hub
+    pages, the programme officer on programme pages, else what the namespace's
+    extension says (an applicant, a reviewer)."""
+    kwargs = set(route.kwarg_names)
+    if "hub" in kwargs:
+        return "coordinator"
+    if "programme" in kwargs:
+        return "programme_officer"
+    namespace = route.name.rpartition(":")[0]
+    return OPENER_ROLES.get(namespace, "coordinator")
 
 
 def record_kwargs(route: Route, world: World) -> list[str]:

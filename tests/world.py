@@ -55,11 +55,15 @@ from .world_extensions import extension_modules
 HUB_A_ROLES: tuple[str, ...] = tuple(HubRole.values)
 PROGRAMME_ROLES: tuple[str, ...] = tuple(f"programme_{kind}" for kind in ProgrammeRoleKind.values)
 OUTSIDER_ROLES: tuple[str, ...] = ("nobody", "anonymous")
-ALL_ROLES: tuple[str, ...] = HUB_A_ROLES + PROGRAMME_ROLES + OUTSIDER_ROLES
+# Roles the apps' world extensions add (an applicant of an organisation: funding).
+EXTRA_ROLES: tuple[str, ...] = tuple(
+    role for extension in extension_modules() for role in getattr(extension, "EXTRA_ROLES", ())
+)
+ALL_ROLES: tuple[str, ...] = HUB_A_ROLES + PROGRAMME_ROLES + EXTRA_ROLES + OUTSIDER_ROLES
 
 # Roles that may never see a participant's personal data, of any hub.
 NO_PERSONAL_DATA_ROLES: frozenset[str] = frozenset(
-    {HubRole.PARTNER_VIEWER.value, *PROGRAMME_ROLES, *OUTSIDER_ROLES}
+    {HubRole.PARTNER_VIEWER.value, *PROGRAMME_ROLES, *EXTRA_ROLES, *OUTSIDER_ROLES}
 )
 
 
@@ -74,6 +78,10 @@ class Side:
     personal_data: list[str] = field(default_factory=list)
     # Other records of this hub that another hub must not see (staff, help points).
     hub_records: list[str] = field(default_factory=list)
+
+    # The walker's signed-in users (side A only: records of side A may belong to them,
+    # such as the programme reviewer's review assignment).
+    users: dict[str, User | None] = field(default_factory=dict)
 
     def add(self, kind: str, *rows: models.Model) -> None:
         self.objects.setdefault(kind, []).extend(rows)
@@ -242,6 +250,10 @@ def build_world(*, hub: Hub, other_hub: Hub, make_user: Callable[..., User]) -> 
         )
     users["nobody"] = make_user(full_name="Role nobody")
     users["anonymous"] = None
+    for extension in extension_modules():
+        if make_users := getattr(extension, "make_users", None):
+            users.update(make_users(make_user=make_user, programme=a.programme))
+    a.users = users
 
     _fill_side(
         a,

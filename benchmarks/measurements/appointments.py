@@ -10,7 +10,6 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from django.db import close_old_connections, connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from digibank.appointments.models import Appointment
@@ -20,7 +19,7 @@ from digibank.network.models import Location
 from digibank.network.queries import local_today
 from digibank.people.models import Participant
 
-from ..registry import Bench, Result, Skip, Timing, measurement
+from ..registry import Bench, CountQueries, Result, Skip, Timing, measurement
 
 
 def _locations(bench: Bench) -> list[Location]:
@@ -93,7 +92,7 @@ def appointments_book(bench: Bench) -> Result:
         if bench.reconnect:
             close_old_connections()
         started = time.perf_counter()
-        with CaptureQueriesContext(connection) as captured:
+        with CountQueries(connection) as captured:
             response = bench.client.post(url, {"topic": "taxes", "about": "Tax return"})
         elapsed = (time.perf_counter() - started) * 1000
         if index < bench.warmup:

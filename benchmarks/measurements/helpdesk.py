@@ -8,7 +8,6 @@ from collections import Counter
 
 from django.db import close_old_connections, connection
 from django.db.models import Count
-from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -16,7 +15,7 @@ from digibank.helpdesk.models import HelpQuestion, HelpTopic
 from digibank.network.models import Location
 from digibank.people.models import Participant
 
-from ..registry import Bench, Result, Skip, Timing, measurement
+from ..registry import Bench, CountQueries, Result, Skip, Timing, measurement
 
 
 def _url(name: str, **kwargs: object) -> str:
@@ -74,7 +73,7 @@ def helpdesk_log(bench: Bench) -> Result:
         if bench.reconnect:
             close_old_connections()
         started = time.perf_counter()
-        with CaptureQueriesContext(connection) as captured:
+        with CountQueries(connection) as captured:
             response = bench.client.post(url, data)
         elapsed = (time.perf_counter() - started) * 1000
         if index < bench.warmup:

@@ -10,13 +10,12 @@ from collections.abc import Mapping, Sequence
 
 from django.db import close_old_connections, connection
 from django.db.models import Count, Q
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from digibank.learning.models import Attendance, Enrolment, Meeting, Session, SessionStatus
 from digibank.people.models import Participant
 
-from ..registry import Bench, Result, Skip, Timing, measurement
+from ..registry import Bench, CountQueries, Result, Skip, Timing, measurement
 
 
 def _timed_posts(bench: Bench, posts: Sequence[tuple[str, Mapping[str, object]]]) -> Timing:
@@ -27,7 +26,7 @@ def _timed_posts(bench: Bench, posts: Sequence[tuple[str, Mapping[str, object]]]
         if bench.reconnect:
             close_old_connections()  # what the server does when the previous request ends
         started = time.perf_counter()
-        with CaptureQueriesContext(connection) as captured:
+        with CountQueries(connection) as captured:
             response = bench.client.post(url, data)
         elapsed = (time.perf_counter() - started) * 1000
         if index < bench.warmup:

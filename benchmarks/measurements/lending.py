@@ -9,14 +9,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from django.db import close_old_connections, connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from digibank.devices.models import DATA_BEARING_KINDS, Device, DeviceStatus
 from digibank.lending.models import LendingPolicy, Loan
 from digibank.people.models import Participant
 
-from ..registry import Bench, Result, Skip, Timing, measurement
+from ..registry import Bench, CountQueries, Result, Skip, Timing, measurement
 
 
 def _url(name: str, **kwargs: object) -> str:
@@ -75,7 +74,7 @@ def _timed_posts(bench: Bench, posts: Sequence[tuple[str, Mapping[str, str]]]) -
         if bench.reconnect:
             close_old_connections()
         started = time.perf_counter()
-        with CaptureQueriesContext(connection) as captured:
+        with CountQueries(connection) as captured:
             response = bench.client.post(url, data)
         elapsed = (time.perf_counter() - started) * 1000
         if index < bench.warmup:

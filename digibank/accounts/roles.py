@@ -35,6 +35,7 @@ class ProgrammeRoleKind(models.TextChoices):
 #   devices.manage      intake, wipes, repairs, labels, stock-take, import and export
 #   lending.lend        requests, eligibility checks, check-out and return
 #   lending.manage      lending policy, waiting-list priority and skips, organisations' loans
+#   funding.report      the hub's grant: reach earned, instalments, reports to the funder
 _STAFF = frozenset(
     {
         "devices.view",
@@ -57,7 +58,14 @@ _STAFF = frozenset(
 )
 HUB_PERMISSIONS: dict[str, frozenset[str]] = {
     HubRole.COORDINATOR: _STAFF
-    | {"hub.manage", "members.manage", "journal.view", "people.merge", "lending.manage"},
+    | {
+        "hub.manage",
+        "members.manage",
+        "journal.view",
+        "people.merge",
+        "lending.manage",
+        "funding.report",
+    },
     HubRole.STAFF: _STAFF,
     HubRole.DIGIHELPER: frozenset(
         {

@@ -3,6 +3,7 @@ transaction, so a change and its journal line are saved together or not at all."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
@@ -14,7 +15,7 @@ from .models import JournalEntry
 ACTION_LABELS: dict[str, str | Promise] = {}
 
 
-def register_actions(labels: dict[str, str | Promise]) -> None:
+def register_actions(labels: Mapping[str, str | Promise]) -> None:
     ACTION_LABELS.update(labels)
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from digibank.accounts.scoping import memberships_of, programmes_for
+from digibank.network.registry import home_sections
 
 
 @login_required
@@ -14,9 +15,11 @@ def home(request: HttpRequest) -> HttpResponse:
     programmes (this is also the hub switcher)."""
     memberships = memberships_of(request.user)
     programmes = programmes_for(request.user)
-    if len(memberships) == 1 and not programmes and "switch" not in request.GET:
+    sections = home_sections(request)
+    if len(memberships) == 1 and not programmes and not sections and "switch" not in request.GET:
         return redirect("network:dashboard", hub=memberships[0].hub.slug)
-    return render(request, "core/home.html", {"memberships": memberships, "programmes": programmes})
+    context = {"memberships": memberships, "programmes": programmes, "sections": sections}
+    return render(request, "core/home.html", context)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -57,6 +57,12 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "Rik Vermeulen",
         "Reviewer, Digibanken",
     ),
+    DemoLogin(
+        "applicant",
+        f"applicant@{DEMO_DOMAIN}",
+        "Lotte Claes",
+        "Applicant for an organisation (funding applications)",
+    ),
     DemoLogin("admin", f"admin@{DEMO_DOMAIN}", "Ada Admin", "Platform admin"),
 )
 

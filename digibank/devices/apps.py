@@ -26,6 +26,8 @@ class DevicesConfig(AppConfig):
                 "device.repair": _("Repair recorded"),
                 "device.stock_take": _("Stock-take done"),
                 "device.import": _("Devices imported"),
+                "device.photo_add": _("Photo added"),
+                "device.photo_delete": _("Photo deleted"),
             }
         )
         register_hub_nav(

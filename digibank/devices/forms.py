@@ -38,6 +38,18 @@ def hub_organisations(hub: Hub) -> Any:
     )
 
 
+def donor_choices(hub: Hub, extra_ids: list[int] | tuple[int, ...] = ()) -> Any:
+    """The donors offered in the list: the hub's partners and lead organisation, plus
+    `extra_ids` (the current donor, organisations found by name; kept short)."""
+    return (
+        Organisation.objects.filter(
+            Q(partnerships__hub=hub) | Q(led_hubs=hub) | Q(pk__in=list(extra_ids)[:50])
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
 class EuroField(forms.CharField):
     """An amount in euros ("12,50" or "12.50"), given back in cents."""
 
@@ -87,8 +99,42 @@ class DeviceFilterForm(forms.Form):
         }
 
 
+class DonorChoiceField(forms.ModelChoiceField):
+    """A short list to choose from (the hub's partners and lead organisation, the
+    current donor, organisations found by name) that accepts any organisation on the
+    platform: the list is what is shown, not a limit on who may donate."""
+
+    def to_python(self, value: Any) -> Organisation | None:
+        if value in self.empty_values:
+            return None
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            pk = 0
+        organisation = Organisation.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+        if organisation is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return organisation
+
+
 class DeviceForm(forms.ModelForm):
     value = EuroField(label=_("Value in euros"), required=False, max_length=20)
+    donor = DonorChoiceField(
+        label=_("Donor organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("No donor or not known"),
+    )
+    donor_name = forms.CharField(
+        label=_("Or the donor's name"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Type part of a name and choose “Find organisations” below the form to pick "
+            "any organisation on the platform in the list above. Or type the full name of "
+            "a new donor: it is added when you save."
+        ),
+    )
 
     class Meta:
         model = Device
@@ -111,22 +157,33 @@ class DeviceForm(forms.ModelForm):
         ]
         widgets = {"intake_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args: Any, hub: Hub, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        hub: Hub,
+        donor_ids: list[int] | tuple[int, ...] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = hub_locations(hub)  # type: ignore[attr-defined]
-        self.fields["donor"].queryset = hub_organisations(hub)  # type: ignore[attr-defined]
-        self.fields["donor"].help_text = _("For a donation: one of the hub's partners.")
+        self.fields["donor"].queryset = donor_choices(hub, donor_ids)  # type: ignore[attr-defined]
+        self.fields["donor"].help_text = _(
+            "For a donation: the hub's partners, or organisations you found by name."
+        )
         layouts = [("", _("Not known")), *KeyboardLayout.choices]
         self.fields["keyboard_layout"].choices = layouts  # type: ignore[attr-defined]
         self.fields["condition"].choices = ConditionGrade.choices  # type: ignore[attr-defined]
         self.fields["kind"].choices = DeviceKind.choices  # type: ignore[attr-defined]
         self.fields["intake_date"].required = False
         self.fields["value"].help_text = _("Optional. For example 150 or 12,50.")
-        self.order_fields([*self.Meta.fields[:-2], "value", "condition", "location"])
+        order = [*self.Meta.fields[:-2], "value", "condition", "location"]
+        order.insert(order.index("donor") + 1, "donor_name")
+        self.order_fields(order)
 
     def device_values(self) -> dict[str, Any]:
-        values = {k: v for k, v in self.cleaned_data.items() if k != "value"}
+        values = {k: v for k, v in self.cleaned_data.items() if k not in ("value", "donor_name")}
         values["value_cents"] = self.cleaned_data.get("value")
+        values["donor_name"] = self.cleaned_data.get("donor_name") or ""
         return values
 
 
@@ -221,4 +278,24 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > 5 * 1024 * 1024:
             raise ValidationError(_("The file is too large: at most 5 MB."))
+        return upload
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo"),
+        help_text=_("A JPEG or PNG file of at most 8 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    description = forms.CharField(
+        label=_("What the photo shows (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: scratch on the lid."),
+    )
+
+    def clean_photo(self) -> Any:
+        upload = self.cleaned_data["photo"]
+        if upload.size > 8 * 1024 * 1024:
+            raise ValidationError(_("The photo is too large: at most 8 MB."))
         return upload

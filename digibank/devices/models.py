@@ -313,3 +313,31 @@ class StockTakeSeen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stock_take_id}:{self.device_id}"
+
+
+class DevicePhoto(models.Model):
+    """A photo of a device (JPEG or PNG, checked and re-encoded without its metadata),
+    with a small thumbnail. Files are never public media: they are served through a
+    view that checks the member's hub and permission."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to="devices/photos/%Y/%m/")
+    thumbnail = models.FileField(upload_to="devices/photos/%Y/%m/")
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["device", "created_at"], name="device_photo_device")]
+        verbose_name = _("device photo")
+        verbose_name_plural = _("device photos")
+
+    def __str__(self) -> str:
+        return self.description or f"photo {self.pk}"

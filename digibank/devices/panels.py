@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -23,18 +23,22 @@ def dashboard_panel(request: HttpRequest) -> DashboardPanel | None:
     hub = getattr(request, "hub", None)
     if membership is None or hub is None or "devices.view" not in membership.permissions:
         return None
-    counts = Device.objects.filter(hub=hub).aggregate(
-        ready=Count("pk", filter=Q(status=DeviceStatus.READY)),
-        on_loan=Count("pk", filter=Q(status=DeviceStatus.ON_LOAN)),
-        in_repair=Count("pk", filter=Q(status=DeviceStatus.IN_REPAIR)),
+    # Only the three statuses, grouped: an index-only scan of three short ranges of the
+    # (hub, status) index instead of every device of the hub.
+    wanted = (DeviceStatus.READY, DeviceStatus.ON_LOAN, DeviceStatus.IN_REPAIR)
+    counts = dict(
+        Device.objects.filter(hub=hub, status__in=wanted)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     return DashboardPanel(
         template="devices/dashboard_panel.html",
         context={
             "devices_hub_slug": hub.slug,
-            "devices_ready": counts["ready"],
-            "devices_on_loan": counts["on_loan"],
-            "devices_in_repair": counts["in_repair"],
+            "devices_ready": counts.get(DeviceStatus.READY, 0),
+            "devices_on_loan": counts.get(DeviceStatus.ON_LOAN, 0),
+            "devices_in_repair": counts.get(DeviceStatus.IN_REPAIR, 0),
             "devices_can_manage": "devices.manage" in membership.permissions,
         },
     )

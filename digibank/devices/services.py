@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,13 +22,15 @@ from django.utils.translation import gettext as _
 
 from digibank.core.journal import journal_write
 from digibank.core.text import contains_national_number
-from digibank.network.models import Hub, Location, Organisation
+from digibank.network.models import Hub, Location, Organisation, OrganisationKind
+from digibank.network.services import OrganisationValues, organisation_create
 
 from .lifecycle import allowed_next
 from .models import (
     DataWipe,
     Device,
     DeviceKind,
+    DevicePhoto,
     DeviceSource,
     DeviceStatus,
     Repair,
@@ -40,6 +43,7 @@ from .models import (
     normalise_tag,
     tag_for_id,
 )
+from .photos import MAX_PHOTOS_PER_DEVICE, prepare_photo
 
 # Fields a device is registered with (intake form, CSV import).
 DEVICE_FIELDS = (
@@ -85,6 +89,28 @@ def _refuse_national_numbers(values: Mapping[str, Any]) -> None:
             )
 
 
+def _donor_for_name(*, actor: Any, hub: Hub, name: str, values: Mapping[str, Any]) -> Organisation:
+    """The organisation named `name` anywhere on the platform (same name, any case), or
+    a new organisation with that name."""
+    name = " ".join(name.split())
+    if values.get("donor") is not None:
+        raise ValidationError(
+            {"donor_name": _("Choose a donor in the list or type a name, not both.")}
+        )
+    if values.get("source", DeviceSource.DONATION) != DeviceSource.DONATION:
+        raise ValidationError({"donor": _("Only a donated device has a donor organisation.")})
+    if len(name) > 200:
+        raise ValidationError({"donor_name": _("The name is too long: at most 200 characters.")})
+    existing = Organisation.objects.filter(name__iexact=name).order_by("pk").first()
+    if existing is not None:
+        return existing
+    return organisation_create(
+        actor=actor,
+        values=OrganisationValues(name=name, kind=OrganisationKind.OTHER),
+        hub_id=hub.pk,
+    )
+
+
 # --- intake -----------------------------------------------------------------------------
 
 
@@ -106,8 +132,12 @@ def _new_device(*, hub: Hub, values: Mapping[str, Any]) -> Device:
 
 
 @transaction.atomic
-def device_register(*, actor: Any, hub: Hub, **values: Any) -> Device:
-    """Register a device that came in (donated, bought or from a programme)."""
+def device_register(*, actor: Any, hub: Hub, donor_name: str = "", **values: Any) -> Device:
+    """Register a device that came in (donated, bought or from a programme). A donor is
+    an organisation (`donor`), or `donor_name`: the organisation of that name on the
+    platform, created when there is none yet."""
+    if donor_name.strip():
+        values["donor"] = _donor_for_name(actor=actor, hub=hub, name=donor_name, values=values)
     device = _new_device(hub=hub, values=values)
     now = timezone.now()
     device.status = DeviceStatus.RECEIVED
@@ -127,9 +157,17 @@ def device_register(*, actor: Any, hub: Hub, **values: Any) -> Device:
 
 
 @transaction.atomic
-def device_update(*, actor: Any, device: Device, **values: Any) -> Device:
-    """Correct a device's description (not its status: see device_transition)."""
+def device_update(*, actor: Any, device: Device, donor_name: str = "", **values: Any) -> Device:
+    """Correct a device's description (not its status: see device_transition).
+    `donor_name` works as in device_register."""
     device = _lock(device)
+    if donor_name.strip():
+        values["donor"] = _donor_for_name(
+            actor=actor,
+            hub=device.hub,
+            name=donor_name,
+            values={"source": device.source, **values},
+        )
     changed = []
     for key, value in values.items():
         if key not in DEVICE_FIELDS:
@@ -357,6 +395,88 @@ def repair_record(
     return repair
 
 
+# --- photos -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def photo_add(
+    *, actor: Any, device: Device, upload: UploadedFile, description: str = ""
+) -> DevicePhoto:
+    """Add a photo (JPEG or PNG, checked with Pillow, re-encoded without metadata)."""
+    device = _lock(device)
+    if DevicePhoto.objects.filter(device=device).count() >= MAX_PHOTOS_PER_DEVICE:
+        raise ValidationError(
+            {
+                "photo": _("A device has at most %(count)s photos. Delete one first.")
+                % {"count": MAX_PHOTOS_PER_DEVICE}
+            }
+        )
+    description = " ".join(description.split())[:200]
+    if contains_national_number(description):
+        raise ValidationError(
+            {"description": _("This looks like a national register number. We never store those.")}
+        )
+    prepared = prepare_photo(upload, size=upload.size)
+    photo = DevicePhoto(
+        hub_id=device.hub_id,
+        device=device,
+        content_type=prepared.content_type,
+        width=prepared.width,
+        height=prepared.height,
+        description=description,
+        uploaded_by=actor,
+    )
+    stem = f"{device.tag or device.pk}-{timezone.now():%Y%m%d%H%M%S%f}"
+    photo.image.save(f"{stem}.{prepared.extension}", ContentFile(prepared.content), save=False)
+    photo.thumbnail.save(
+        f"{stem}-thumb.{prepared.extension}", ContentFile(prepared.thumbnail), save=False
+    )
+    names = [photo.image.name, photo.thumbnail.name]
+    try:
+        photo.save()
+    except Exception:
+        _delete_files(names)  # files are not part of the transaction
+        raise
+    journal_write(
+        actor=actor,
+        action="device.photo_add",
+        subject=device,
+        hub_id=device.hub_id,
+        details={"photo": photo.pk},
+    )
+    return photo
+
+
+def _delete_files(names: list[str | None]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if name:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                continue
+
+
+@transaction.atomic
+def photo_delete(*, actor: Any, photo: DevicePhoto) -> None:
+    """Delete a photo of a device (its files go after the transaction commits)."""
+    locked = DevicePhoto.objects.select_for_update().filter(pk=photo.pk).first()
+    if locked is None:
+        raise ValidationError(_("This photo was already deleted."))
+    names = [locked.image.name, locked.thumbnail.name]
+    device_id, hub_id, pk = locked.device_id, locked.hub_id, locked.pk
+    locked.delete()
+    transaction.on_commit(lambda: _delete_files(names))
+    journal_write(
+        actor=actor,
+        action="device.photo_delete",
+        subject=Device.objects.get(pk=device_id),
+        hub_id=hub_id,
+        details={"photo": pk},
+    )
+
+
 # --- stock-take -------------------------------------------------------------------------
 
 
@@ -447,6 +567,8 @@ __all__ = [
     "device_transition",
     "device_update",
     "devices_import",
+    "photo_add",
+    "photo_delete",
     "repair_record",
     "stock_take_record",
     "transition_refusal",

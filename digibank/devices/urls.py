@@ -23,4 +23,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("<int:pk>/repair/", views.repair_create, name="repair"),
     path("<int:pk>/label/", views.device_label, name="label"),
+    path("<int:pk>/edit/", views.device_edit, name="edit"),
+    path("<int:pk>/photos/new/", views.photo_add, name="photo_add"),
+    path("<int:pk>/photos/<int:photo_pk>/", views.photo_file, name="photo"),
+    path(
+        "<int:pk>/photos/<int:photo_pk>/thumbnail/", views.photo_thumbnail, name="photo_thumbnail"
+    ),
+    path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
 ]

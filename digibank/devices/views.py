@@ -9,30 +9,35 @@ from typing import TYPE_CHECKING, Any
 import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from digibank.accounts.scoping import get_for_hub, hub_view
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 from digibank.network.models import Location
+from digibank.network.queries import organisation_search
 
 from . import exchange, queries, services
 from .forms import (
     DeviceFilterForm,
     DeviceForm,
     ImportForm,
+    PhotoForm,
     RepairForm,
     StockTakeForm,
     TransitionForm,
     WipeForm,
 )
 from .lifecycle import ACTION_LABELS, MANUAL_TARGETS, allowed_next
-from .models import DataWipe, Device, DeviceStatus, RetirementReason, StockTake
+from .models import DataWipe, Device, DevicePhoto, DeviceStatus, RetirementReason, StockTake
+from .photos import MAX_PHOTOS_PER_DEVICE
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -107,10 +112,53 @@ def device_find(request: HubRequest) -> HttpResponse:
     return redirect(_detail_url(request, device))
 
 
+def _donor_search(
+    request: HubRequest, initial: dict[str, Any], extra_ids: list[int]
+) -> DeviceForm | None:
+    """The "Find organisations" button of the device form: the same form again, with
+    what was typed kept and the organisations found by name added to the donor list.
+    None when the form was submitted to save."""
+    if request.method != "POST" or not request.POST.get("find_donor"):
+        return None
+    query = request.POST.get("donor_name", "")[:200]
+    found = organisation_search(query) if len(query.strip()) >= 2 else []
+    too_short = len(query.strip()) < 2
+    values = {
+        k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "find_donor")
+    }
+    if found:
+        values["donor_name"] = ""
+        messages.info(
+            request,
+            _("%(count)s organisations found. Choose the donor in the list.")
+            % {"count": len(found)},
+        )
+    elif too_short:
+        messages.warning(
+            request, _("Type at least two letters of the donor's name to find organisations.")
+        )
+    else:
+        messages.warning(
+            request,
+            _("No organisation found with this name. Save to add it as a new donor."),
+        )
+    return DeviceForm(
+        hub=request.hub,
+        initial={**initial, **values},
+        donor_ids=[*extra_ids, *(org.pk for org in found)],
+    )
+
+
 @hub_view("devices.manage")
 def device_create(request: HubRequest) -> HttpResponse:
+    searched = _donor_search(request, {}, _posted_donor(request))
+    if searched is not None:
+        return render(request, "devices/device_form.html", {"form": searched})
     form = DeviceForm(
-        _posted(request), hub=request.hub, initial={"intake_date": timezone.localdate()}
+        _posted(request),
+        hub=request.hub,
+        initial={"intake_date": timezone.localdate()},
+        donor_ids=_posted_donor(request),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,6 +173,44 @@ def device_create(request: HubRequest) -> HttpResponse:
             )
             return redirect(_detail_url(request, device))
     return render(request, "devices/device_form.html", {"form": form})
+
+
+def _posted_donor(request: HubRequest) -> list[int]:
+    """The donor chosen in a posted form stays in the list when the form comes back."""
+    value = request.POST.get("donor", "") if request.method == "POST" else ""
+    return [int(value)] if value.isdigit() and 0 < int(value) <= MAX_ID else []
+
+
+@hub_view("devices.manage")
+def device_edit(request: HubRequest, pk: int) -> HttpResponse:
+    """Correct a device's description (its status changes on the device page)."""
+    device = _device(request, pk)
+    initial = model_to_dict(device, fields=DeviceForm.Meta.fields)
+    if device.value_cents is not None:
+        initial["value"] = f"{device.value_cents / 100:.2f}".replace(".", ",")
+    extra = [device.donor_id] if device.donor_id else []
+    context: dict[str, Any] = {"device": device, "editing": True}
+    searched = _donor_search(request, initial, [*extra, *_posted_donor(request)])
+    if searched is not None:
+        return render(request, "devices/device_form.html", {**context, "form": searched})
+    form = DeviceForm(
+        _posted(request),
+        hub=request.hub,
+        initial=initial,
+        donor_ids=[*extra, *_posted_donor(request)],
+    )
+    if request.method == "POST" and form.is_valid():
+        values = form.device_values()
+        if values.get("intake_date") is None:
+            values.pop("intake_date", None)
+        try:
+            services.device_update(actor=request.user, device=device, **values)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The device is saved."))
+            return redirect(_detail_url(request, device))
+    return render(request, "devices/device_form.html", {**context, "form": form})
 
 
 # --- the device page --------------------------------------------------------------------
@@ -154,6 +240,7 @@ def device_detail(request: HubRequest, pk: int) -> HttpResponse:
         and device.status not in ("on_loan", "retired", "reserved"),
         "can_repair": can_manage and device.status != "retired",
         "wiped": device.stores_data and services.latest_passed_wipe(device) is not None,
+        "photos": list(device.photos.order_by("created_at", "id")[:MAX_PHOTOS_PER_DEVICE]),
     }
     return render(request, "devices/device_detail.html", context)
 
@@ -266,6 +353,76 @@ def repair_create(request: HubRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The repair is recorded."))
             return redirect(_detail_url(request, device))
     return render(request, "devices/repair_form.html", {"device": device, "form": form})
+
+
+# --- photos -----------------------------------------------------------------------------
+
+
+def _photo(request: HubRequest, device: Device, photo_pk: int) -> DevicePhoto:
+    if not 0 < photo_pk <= MAX_ID:
+        raise Http404
+    photo = DevicePhoto.objects.filter(device=device, pk=photo_pk).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+@hub_view("devices.manage")
+def photo_add(request: HubRequest, pk: int) -> HttpResponse:
+    device = _device(request, pk)
+    form = PhotoForm(_posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.photo_add(
+                actor=request.user,
+                device=device,
+                upload=form.cleaned_data["photo"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The photo is added."))
+            return redirect(_detail_url(request, device))
+    return render(request, "devices/photo_form.html", {"device": device, "form": form})
+
+
+def _photo_file(request: HubRequest, pk: int, photo_pk: int, *, thumbnail: bool) -> HttpResponse:
+    device = _device(request, pk)
+    photo = _photo(request, device, photo_pk)
+    stored = photo.thumbnail if thumbnail else photo.image
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]
+
+
+@hub_view("devices.view")
+def photo_file(request: HubRequest, pk: int, photo_pk: int) -> HttpResponse:
+    return _photo_file(request, pk, photo_pk, thumbnail=False)
+
+
+@hub_view("devices.view")
+def photo_thumbnail(request: HubRequest, pk: int, photo_pk: int) -> HttpResponse:
+    return _photo_file(request, pk, photo_pk, thumbnail=True)
+
+
+@hub_view("devices.manage")
+@require_POST
+def photo_delete(request: HubRequest, pk: int, photo_pk: int) -> HttpResponse:
+    device = _device(request, pk)
+    photo = _photo(request, device, photo_pk)
+    try:
+        services.photo_delete(actor=request.user, photo=photo)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The photo is deleted."))
+    return redirect(_detail_url(request, device))
 
 
 # --- labels -----------------------------------------------------------------------------

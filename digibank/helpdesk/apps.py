@@ -15,7 +15,12 @@ class HelpdeskConfig(AppConfig):
             register_hub_figures,
             register_hub_nav,
         )
-        from digibank.people.registry import register_anonymise_handler, register_merge_handler
+        from digibank.people.registry import (
+            register_anonymise_handler,
+            register_merge_handler,
+            register_reach_source,
+            register_report_figures,
+        )
         from digibank.people.timeline import register_timeline_provider
 
         from . import panels, queries, services, tasks
@@ -48,6 +53,8 @@ class HelpdeskConfig(AppConfig):
         register_hub_figures(panels.hub_figures)
         register_timeline_provider(queries.help_timeline)
         register_merge_handler(services.move_help_on_merge)
+        register_reach_source(queries.reached_participant_ids)
+        register_report_figures(queries.report_figures)
         register_anonymise_handler(services.erase_on_anonymise)
         register_daily(tasks.deactivate_inactive_volunteers)
         register_daily(tasks.remind_ending_mandates)

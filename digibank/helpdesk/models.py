@@ -120,6 +120,8 @@ class HelpQuestion(models.Model):
         indexes = [
             models.Index(fields=["location", "occurred_at"], name="helpq_location_time"),
             models.Index(fields=["hub", "occurred_at"], name="helpq_hub_time"),
+            # Covering index of the reach count (funding.reach).
+            models.Index(fields=["hub", "occurred_at", "participant"], name="helpq_reach"),
             models.Index(fields=["participant", "-occurred_at"], name="helpq_participant"),
             models.Index(fields=["helper", "occurred_at"], name="helpq_helper_time"),
             models.Index(

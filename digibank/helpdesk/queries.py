@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from digibank.accounts.models import Membership
 from digibank.network.models import Hub, Location
 from digibank.people.models import Participant
+from digibank.people.registry import ReportFigure
 from digibank.people.timeline import TimelineItem
 
 from .models import DigihelperProfile, HelpQuestion, HelpTopic, Mandate
@@ -247,3 +248,33 @@ def helps_per_hub(hub_ids: Iterable[int], *, since: datetime) -> dict[int, tuple
         .order_by()
     )
     return {row["hub_id"]: (row["recent"], row["total"]) for row in rows}
+
+
+def reached_participant_ids(hub_id: int, start: datetime, end: datetime) -> QuerySet[Any]:
+    """Reach source: registered participants helped at the hub in [start, end)."""
+    return HelpQuestion.objects.filter(
+        hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end, participant__isnull=False
+    ).values_list("participant_id", flat=True)
+
+
+def report_figures(hub_id: int, start: datetime, end: datetime) -> list[ReportFigure]:
+    """For a grant report: help questions at the hub in [start, end), by topic (a
+    question may have several topics). Three queries."""
+    questions = HelpQuestion.objects.filter(
+        hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end
+    )
+    total = questions.count()
+    links = TopicLink.objects.filter(
+        helpquestion__hub_id=hub_id,
+        helpquestion__occurred_at__gte=start,
+        helpquestion__occurred_at__lt=end,
+    )
+    by_topic = [(total_.topic.name, total_.number) for total_ in _totals(links)] if total else []
+    return [
+        ReportFigure(
+            key="helpdesk.questions",
+            label=_("Help questions"),
+            value=total,
+            breakdown=by_topic,
+        )
+    ]

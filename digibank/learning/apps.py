@@ -15,7 +15,11 @@ class LearningConfig(AppConfig):
             register_hub_figures,
             register_hub_nav,
         )
-        from digibank.people.registry import register_merge_handler
+        from digibank.people.registry import (
+            register_merge_handler,
+            register_reach_source,
+            register_report_figures,
+        )
         from digibank.people.timeline import register_timeline_provider
 
         from . import panels, queries, services, tasks
@@ -54,5 +58,7 @@ class LearningConfig(AppConfig):
         register_hub_figures(panels.hub_figures)
         register_timeline_provider(queries.learning_timeline)
         register_merge_handler(services.enrolments_merge)
+        register_reach_source(queries.reached_participant_ids)
+        register_report_figures(queries.report_figures)
         register_hourly(tasks.expire_offers)
         register_daily(tasks.send_meeting_reminders)

@@ -397,7 +397,11 @@ class Attendance(models.Model):
 
     class Meta:
         ordering = ["meeting", "enrolment"]
-        indexes = [models.Index(fields=["enrolment", "status"], name="attendance_enrolment")]
+        indexes = [
+            models.Index(fields=["enrolment", "status"], name="attendance_enrolment"),
+            # Covering index of the reach count and training hours (funding reports).
+            models.Index(fields=["hub", "status", "meeting", "enrolment"], name="attendance_reach"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "enrolment"], name="attendance_once"),
             models.CheckConstraint(

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from digibank.network.models import Hub
 from digibank.people.models import Participant
+from digibank.people.registry import ReportFigure
 from digibank.people.timeline import TimelineItem
 
 from .models import (
@@ -188,15 +190,14 @@ def meetings_this_week(*, hub: Hub, limit: int = 5) -> list[Meeting]:
 def week_figures(*, hub: Hub) -> dict[str, int]:
     """Sessions meeting this week and their free seats (one query)."""
     start = start_of_week()
-    sessions = Session.objects.filter(
-        hub=hub,
-        status__in=(SessionStatus.PLANNED, SessionStatus.FULL),
-        meetings__starts_at__gte=start,
-        meetings__starts_at__lt=start + timedelta(days=7),
-    ).distinct()
-    figures = Session.objects.filter(pk__in=sessions.values("pk")).aggregate(
-        sessions=Count("pk"), capacity=Sum("capacity"), taken=Sum("seats_taken")
-    )
+    # From this week's meetings (a short range of the hub/start index) to their
+    # sessions, not from every session the hub ever ran to its meetings.
+    meeting_sessions = Meeting.objects.filter(
+        hub=hub, starts_at__gte=start, starts_at__lt=start + timedelta(days=7)
+    ).values("session_id")
+    figures = Session.objects.filter(
+        pk__in=meeting_sessions, status__in=(SessionStatus.PLANNED, SessionStatus.FULL)
+    ).aggregate(sessions=Count("pk"), capacity=Sum("capacity"), taken=Sum("seats_taken"))
     return {
         "sessions": figures["sessions"] or 0,
         "free_seats": (figures["capacity"] or 0) - (figures["taken"] or 0),
@@ -288,3 +289,47 @@ def learning_timeline(participant: Participant, limit: int) -> list[TimelineItem
         )
     items.sort(key=lambda item: item.when, reverse=True)
     return items[:limit]
+
+
+def reached_participant_ids(hub_id: int, start: datetime, end: datetime) -> QuerySet[Any]:
+    """Reach source: participants present at a meeting of the hub in [start, end)."""
+    return Attendance.objects.filter(
+        hub_id=hub_id,
+        status=AttendanceStatus.PRESENT,
+        meeting__hub_id=hub_id,  # the same hub: lets the database start from its meetings
+        meeting__starts_at__gte=start,
+        meeting__starts_at__lt=end,
+    ).values_list("enrolment__participant_id", flat=True)
+
+
+def report_figures(hub_id: int, start: datetime, end: datetime) -> list[ReportFigure]:
+    """For a grant report: training hours attended at the hub in [start, end) (people
+    present × the meeting's length), and the sessions and courses that met. Two queries."""
+    length = ExpressionWrapper(
+        F("meeting__ends_at") - F("meeting__starts_at"), output_field=DurationField()
+    )
+    attended = Attendance.objects.filter(
+        hub_id=hub_id,
+        status=AttendanceStatus.PRESENT,
+        meeting__hub_id=hub_id,
+        meeting__starts_at__gte=start,
+        meeting__starts_at__lt=end,
+    ).aggregate(total=Sum(length), present=Count("pk"))
+    total = attended["total"]
+    hours = round(total.total_seconds() / 3600, 1) if total else 0
+    held = Meeting.objects.filter(hub_id=hub_id, starts_at__gte=start, starts_at__lt=end).aggregate(
+        sessions=Count("session_id", distinct=True),
+        courses=Count("session__course_id", distinct=True),
+    )
+    return [
+        ReportFigure(
+            key="learning.hours",
+            label=_("Training hours attended"),
+            value=hours,
+            breakdown=[(_("Attendances (people present at a meeting)"), attended["present"])],
+        ),
+        ReportFigure(
+            key="learning.sessions", label=_("Training sessions that met"), value=held["sessions"]
+        ),
+        ReportFigure(key="learning.courses", label=_("Courses given"), value=held["courses"]),
+    ]

@@ -15,10 +15,16 @@ class LendingConfig(AppConfig):
             register_hub_figures,
             register_hub_nav,
         )
-        from digibank.people.registry import register_merge_handler, register_participant_section
+        from digibank.people.registry import (
+            register_anonymise_handler,
+            register_merge_handler,
+            register_participant_section,
+            register_reach_source,
+            register_report_figures,
+        )
         from digibank.people.timeline import register_timeline_provider
 
-        from . import merge, panels, tasks
+        from . import merge, panels, queries, signatures, tasks
 
         register_actions(
             {
@@ -34,8 +40,19 @@ class LendingConfig(AppConfig):
                 "lending.offer_expired": _("Offer expired"),
                 "lending.checkout": _("Device lent"),
                 "lending.signed": _("Agreement signed"),
+                "lending.signed_on_screen": _("Agreement signed on screen"),
                 "lending.renew": _("Loan renewed"),
                 "lending.return": _("Device returned"),
+                "lending.deposit_collected": _("Deposit received"),
+                "lending.deposit_refunded": _("Deposit settled"),
+                "lending.reserve": _("Devices reserved for an organisation"),
+                "lending.reservation_cancel": _("Reservation cancelled"),
+                "lending.cap_set": _("Yearly limit set"),
+                "lending.organisation_checkout": _("Devices handed over to an organisation"),
+                "lending.organisation_signed": _("Organisation's agreement signed"),
+                "lending.organisation_return": _("Devices back from an organisation"),
+                "lending.class_assign": _("Devices assigned to a class"),
+                "lending.class_return": _("Devices of a class returned"),
             }
         )
         register_hub_nav(
@@ -52,6 +69,9 @@ class LendingConfig(AppConfig):
         register_timeline_provider(panels.loans_timeline)
         register_participant_section(panels.participant_section, order=24)
         register_merge_handler(merge.move_lending_rows)
+        register_anonymise_handler(signatures.erase_signatures)
+        register_reach_source(queries.reached_participant_ids)
+        register_report_figures(queries.report_figures)
         register_daily(tasks.send_loan_reminders)
         register_daily(tasks.send_overdue_summaries)
         register_daily(tasks.expire_offers)

@@ -3,6 +3,7 @@ rules again for every other caller."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
@@ -10,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from digibank.devices.models import Device, DeviceKind
 from digibank.network.models import HubPartner
+from digibank.network.templatetags.network import euros
 from digibank.people.models import TargetGroup
 
-from .models import EvidenceKind, LendingPolicy, LoanKind, Need, ReturnOutcome
+from .models import DepositMethod, EvidenceKind, LendingPolicy, LoanKind, Need, ReturnOutcome
 
 
 class PolicyForm(forms.Form):
@@ -168,6 +170,23 @@ class LoanTermsForm(forms.Form):
         label=_("The person signed the paper agreement"), required=False
     )
 
+    def __init__(self, *args: Any, deposit_cents: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deposit_cents = deposit_cents
+        if deposit_cents:
+            add_deposit_fields(self, deposit_cents)
+
+    def deposit_kwargs(self) -> dict[str, Any]:
+        """The deposit received, for the check-out service (nothing without one)."""
+        if not self.deposit_cents:
+            return {}
+        data = self.cleaned_data
+        return {
+            "deposit_method": data["deposit_method"],
+            "deposit_received_cents": to_cents(data.get("deposit_received")),
+            "deposit_waiver_reason": data.get("deposit_waiver_reason", ""),
+        }
+
 
 class CheckoutForm(LoanTermsForm):
     tag = forms.CharField(
@@ -193,6 +212,20 @@ class ReturnForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("A device that stores data gets a new data wipe before it is lent again."),
     )
+
+    def __init__(self, *args: Any, deposit_received_cents: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deposit_received_cents = deposit_received_cents
+        if deposit_received_cents:
+            add_refund_fields(self, deposit_received_cents)
+
+    def deposit_kwargs(self) -> dict[str, Any]:
+        if not self.deposit_received_cents:
+            return {}
+        return {
+            "deposit_refunded_cents": to_cents(self.cleaned_data["deposit_refunded"]),
+            "deposit_kept_reason": self.cleaned_data.get("deposit_kept_reason", ""),
+        }
 
 
 class LoanFilterForm(forms.Form):
@@ -267,6 +300,14 @@ MAX_CLASS_ROWS = 200
 
 
 class ClassAssignForm(forms.Form):
+    class_name = forms.CharField(
+        label=_("Class"),
+        help_text=_(
+            "For example “5A 2026-2027”. At the end of the school year you take the "
+            "devices of the class back together."
+        ),
+        max_length=100,
+    )
     file = forms.FileField(
         label=_("Class list (CSV)"),
         help_text=_(
@@ -309,3 +350,213 @@ class ClassAssignForm(forms.Form):
         if len(rows) > MAX_CLASS_ROWS:
             raise forms.ValidationError(_("At most 200 pupils at a time."))
         return rows
+
+
+class ScreenSignForm(forms.Form):
+    """The borrower signs on screen: a drawn signature (sent by the signature pad as a
+    PNG data: URL in `signature`), or without one their typed full name. Ticking
+    `agree` is needed either way."""
+
+    signer_name = forms.CharField(
+        label=_("Your full name"),
+        help_text=_("Type your first name and last name. This counts as your signature."),
+        max_length=200,
+        error_messages={"required": _("Type your full name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    agree = forms.BooleanField(
+        label=_("I have read the agreement and I agree"),
+        error_messages={"required": _("Tick the box to say you read the agreement and agree.")},
+    )
+    signature = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200_000)
+
+
+# --- deposits ---------------------------------------------------------------------------
+
+
+def to_cents(amount: Decimal | None) -> int:
+    """Euros typed in a form as integer cents (0 when empty)."""
+    if amount is None:
+        return 0
+    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _euro_field(label: str, *, initial_cents: int, max_cents: int) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=Decimal(max_cents) / 100,
+        decimal_places=2,
+        initial=Decimal(initial_cents) / 100,
+        required=False,
+    )
+
+
+def add_deposit_fields(form: forms.Form, due_cents: int) -> None:
+    form.fields["deposit_method"] = forms.ChoiceField(
+        label=_("Deposit"),
+        help_text=_("The deposit for this loan is %(amount)s.") % {"amount": euros(due_cents)},
+        choices=DepositMethod.choices,
+        widget=forms.RadioSelect,
+    )
+    form.fields["deposit_received"] = _euro_field(
+        str(_("Amount received in euros")), initial_cents=due_cents, max_cents=due_cents
+    )
+    form.fields["deposit_waiver_reason"] = forms.CharField(
+        label=_("Why is the deposit (partly) waived?"), max_length=300, required=False
+    )
+
+
+def add_refund_fields(form: forms.Form, received_cents: int) -> None:
+    form.fields["deposit_refunded"] = _euro_field(
+        str(_("Deposit refunded in euros")), initial_cents=received_cents, max_cents=received_cents
+    )
+    form.fields["deposit_refunded"].required = True
+    form.fields["deposit_refunded"].help_text = _(
+        "%(amount)s was received. Refund less only to pay for damage."
+    ) % {"amount": euros(received_cents)}
+    form.fields["deposit_kept_reason"] = forms.CharField(
+        label=_("Why is part of the deposit kept?"), max_length=300, required=False
+    )
+
+
+class DepositCollectForm(forms.Form):
+    def __init__(self, *args: Any, due_cents: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_deposit_fields(self, due_cents)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "method": data["deposit_method"],
+            "received_cents": to_cents(data.get("deposit_received")),
+            "waiver_reason": data.get("deposit_waiver_reason", ""),
+        }
+
+
+class DepositRefundForm(forms.Form):
+    def __init__(self, *args: Any, received_cents: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_refund_fields(self, received_cents)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {
+            "refunded_cents": to_cents(self.cleaned_data["deposit_refunded"]),
+            "kept_reason": self.cleaned_data.get("deposit_kept_reason", ""),
+        }
+
+
+# --- handing a reserved set over, and taking devices back in bulk ------------------------
+
+
+class OrganisationCheckoutForm(forms.Form):
+    devices = forms.TypedMultipleChoiceField(
+        label=_("Devices handed over"),
+        help_text=_("Untick a device the organisation does not take: it leaves the reservation."),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    picked_up_by = forms.CharField(
+        label=_("Who takes the devices for the organisation?"),
+        help_text=_("Full name of the contact person."),
+        max_length=200,
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the agreement"),
+        choices=[("nl", "Nederlands"), ("fr", "Français"), ("en", "English")],
+    )
+    signed_on_paper = forms.BooleanField(
+        label=_("The contact person signed the paper agreement"), required=False
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["devices"]
+        field.choices = choices
+
+
+class BulkReturnForm(forms.Form):
+    """One shared checklist and outcome for many devices, a row per device with a tick
+    (on by default), an exception to the outcome and a note."""
+
+    powers_on = forms.BooleanField(label=_("The devices power on"), required=False)
+    accessories_back = forms.BooleanField(
+        label=_("The chargers and accessories are back"), required=False
+    )
+    data_removed = forms.BooleanField(label=_("The borrowers' data is removed"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("What happens with the devices now?"),
+        choices=ReturnOutcome.choices,
+        widget=forms.RadioSelect,
+        help_text=_("For one device you can choose something else in its row."),
+    )
+    note = forms.CharField(label=_("Notes for all devices"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, rows: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.row_ids = [pk for pk, _label in rows]
+        self.rows: list[dict[str, Any]] = []
+        for pk, label in rows:
+            self.fields[f"pick_{pk}"] = forms.BooleanField(
+                label=_("Take back %(device)s") % {"device": label}, required=False, initial=True
+            )
+            self.fields[f"outcome_{pk}"] = forms.ChoiceField(
+                label=_("Outcome for %(device)s") % {"device": label},
+                choices=[("", _("As for all")), *ReturnOutcome.choices],
+                required=False,
+            )
+            self.fields[f"note_{pk}"] = forms.CharField(
+                label=_("Note for %(device)s") % {"device": label}, max_length=500, required=False
+            )
+            self.rows.append(
+                {
+                    "pk": pk,
+                    "label": label,
+                    "pick": self[f"pick_{pk}"],
+                    "outcome": self[f"outcome_{pk}"],
+                    "note": self[f"note_{pk}"],
+                }
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.picked():
+            raise forms.ValidationError(_("Tick at least one device."))
+        shared = data.get("outcome")
+        if shared and not (data.get("powers_on") and data.get("data_removed")):
+            ready = [
+                row["label"]
+                for row in self.rows
+                if data.get(f"pick_{row['pk']}")
+                and (data.get(f"outcome_{row['pk']}") or shared) == ReturnOutcome.READY
+            ]
+            if ready:
+                self.add_error(
+                    "outcome",
+                    _(
+                        "A device can only be lent again when it powers on and the "
+                        "borrower's data is removed. Choose repair for: %(devices)s."
+                    )
+                    % {"devices": ", ".join(ready)},
+                )
+        return data
+
+    def picked(self) -> list[int]:
+        data = getattr(self, "cleaned_data", {})
+        return [pk for pk in self.row_ids if data.get(f"pick_{pk}")]
+
+    def outcome_of(self, pk: int) -> str:
+        return str(self.cleaned_data.get(f"outcome_{pk}") or self.cleaned_data["outcome"])
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        picked = self.picked()
+        return {
+            "powers_on": data["powers_on"],
+            "accessories_back": data["accessories_back"],
+            "data_removed": data["data_removed"],
+            "outcome": data["outcome"],
+            "note": data["note"],
+            "exceptions": {pk: data[f"outcome_{pk}"] for pk in picked if data[f"outcome_{pk}"]},
+            "notes": {pk: data[f"note_{pk}"] for pk in picked if data[f"note_{pk}"]},
+        }

@@ -4,6 +4,8 @@ Devices themselves (and their lifecycle) belong to the devices app."""
 
 from __future__ import annotations
 
+import base64
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -258,6 +260,8 @@ class Loan(TimestampedModel):
         ]
         indexes = [
             models.Index(fields=["participant", "-started_at"], name="loan_participant"),
+            # Covering index of the reach count (funding.reach): a hub's loans in a period.
+            models.Index(fields=["hub", "started_at", "participant"], name="loan_reach"),
             models.Index(
                 fields=["hub", "due_on"],
                 condition=Q(returned_at__isnull=True),
@@ -360,3 +364,222 @@ class OrganisationCap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.max_devices}"
+
+
+class SignatureMethod(models.TextChoices):
+    DRAWN = "drawn", _("Signature drawn on screen")
+    TYPED = "typed", _("Full name typed on screen")
+
+
+class LoanSignature(models.Model):
+    """The agreement signed on screen (on a tablet at the desk): a drawn signature kept
+    as a small PNG, or the full name the borrower typed, with who signed, when, and the
+    staff member who witnessed it. Loan.signed_at is set at the same time."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    loan = models.OneToOneField(Loan, on_delete=models.CASCADE, related_name="screen_signature")
+    method = models.CharField(_("how it was signed"), max_length=8, choices=SignatureMethod)
+    image = models.BinaryField(_("drawn signature (PNG)"), blank=True, default=b"")
+    signer_name = models.CharField(_("signed by"), max_length=200)
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=["drawn", "typed"]), name="loan_signature_method_known"
+            )
+        ]
+        verbose_name = _("signature on screen")
+        verbose_name_plural = _("signatures on screen")
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.signed_at:%Y-%m-%d}"
+
+    @property
+    def image_data_url(self) -> str:
+        """The drawn signature as a data: URL (allowed by the CSP's img-src), or ""."""
+        if not self.image:
+            return ""
+        return "data:image/png;base64," + base64.b64encode(bytes(self.image)).decode("ascii")
+
+
+class ReservationDay(models.Model):
+    """One day a device is claimed by a reservation. The unique constraint on device and
+    day is what makes two reservations of one device for overlapping dates impossible,
+    whatever the callers do (locks only make the clear message likely)."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(ReservedDevice, on_delete=models.CASCADE, related_name="days")
+    device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        ordering = ["device_id", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "day"], name="reservation_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.day}"
+
+
+class OrganisationLoan(TimestampedModel):
+    """The reserved set handed over to the partner organisation: who took it for the
+    organisation and when, and the agreement. Each device is an item below."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    reservation = models.OneToOneField(
+        OrganisationReservation, on_delete=models.PROTECT, related_name="loan"
+    )
+    partner = models.ForeignKey(
+        "network.HubPartner", on_delete=models.PROTECT, related_name="loans"
+    )
+    picked_up_by = models.CharField(_("taken for the organisation by"), max_length=200)
+    handed_over_at = models.DateTimeField(_("handed over at"), default=timezone.now)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("due on"))
+    language = models.CharField(max_length=8, default="nl")
+    conditions = models.TextField(_("conditions"), blank=True)
+    signed_at = models.DateTimeField(_("agreement signed on paper"), null=True, blank=True)
+    signed_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("all devices back at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-handed_over_at", "-id"]
+        verbose_name = _("loan to an organisation")
+        verbose_name_plural = _("loans to organisations")
+
+    def __str__(self) -> str:
+        return f"organisation loan #{self.pk}"
+
+
+class OrganisationLoanItem(models.Model):
+    """One device of an organisation loan, with its return checklist. The database
+    allows one open organisation loan item per device."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    loan = models.ForeignKey(OrganisationLoan, on_delete=models.PROTECT, related_name="items")
+    device = models.ForeignKey(
+        "devices.Device", on_delete=models.PROTECT, related_name="organisation_loan_items"
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    powers_on = models.BooleanField(_("powers on"), null=True, blank=True)
+    accessories_back = models.BooleanField(_("charger and accessories back"), null=True, blank=True)
+    data_removed = models.BooleanField(_("borrower's data removed"), null=True, blank=True)
+    note = models.CharField(_("notes"), max_length=500, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=ReturnOutcome.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["device_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "device"], name="org_loan_item_once"),
+            models.UniqueConstraint(
+                fields=["device"],
+                condition=Q(returned_at__isnull=True),
+                name="org_loan_one_open_per_device",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id}/{self.device_id}"
+
+
+class SchoolClass(TimestampedModel):
+    """A class (group) whose pupils got long-term assignments, so the devices can be
+    taken back together at the end of the school year."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("class"), max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "name"], name="school_class_name_once")
+        ]
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolClassLoan(models.Model):
+    """A long-term assignment made for a class."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="loans")
+    loan = models.OneToOneField(Loan, on_delete=models.CASCADE, related_name="school_class_link")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.school_class_id}/{self.loan_id}"
+
+
+class DepositMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    TRANSFER = "transfer", _("Bank transfer")
+    WAIVED = "waived", _("Waived")
+
+
+class LoanDeposit(models.Model):
+    """The deposit of a loan: what was received at check-out and how, and what was
+    refunded at the return (and why part was kept). Money in cents."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    loan = models.OneToOneField(Loan, on_delete=models.PROTECT, related_name="deposit")
+    received_cents = models.PositiveIntegerField(_("received (cents)"))
+    method = models.CharField(_("how"), max_length=10, choices=DepositMethod.choices)
+    waiver_reason = models.CharField(_("why (partly) waived"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    refunded_cents = models.PositiveIntegerField(_("refunded (cents)"), null=True, blank=True)
+    kept_reason = models.CharField(_("why part was kept"), max_length=300, blank=True)
+    refunded_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refunded_cents__isnull=True)
+                | Q(refunded_cents__lte=models.F("received_cents")),
+                name="deposit_refund_not_more_than_received",
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="waived") | Q(received_cents=0),
+                name="deposit_waived_receives_nothing",
+            ),
+        ]
+        verbose_name = _("deposit")
+        verbose_name_plural = _("deposits")
+
+    def __str__(self) -> str:
+        return f"deposit of loan {self.loan_id}"
+
+    @property
+    def kept_cents(self) -> int:
+        return self.received_cents - (self.refunded_cents or 0)
+
+    @property
+    def settled(self) -> bool:
+        return self.refunded_at is not None

@@ -34,14 +34,15 @@ def dashboard_panel(request: HttpRequest) -> DashboardPanel | None:
         return None
     today = timezone.localdate()
     week_start = queries.start_of_week(today)
+    due, overdue = queries.due_and_overdue(
+        hub=hub, today=today, start=max(today, week_start), end=week_start + timedelta(days=6)
+    )
     return DashboardPanel(
         template="lending/dashboard_panel.html",
         context={
             "lending_hub_slug": hub.slug,
-            "lending_due_this_week": queries.due_between(
-                hub=hub, start=max(today, week_start), end=week_start + timedelta(days=6)
-            ),
-            "lending_overdue": queries.overdue_count(hub=hub),
+            "lending_due_this_week": due,
+            "lending_overdue": overdue,
         },
     )
 

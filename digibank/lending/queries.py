@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from digibank.devices.models import DeviceKind
 from digibank.network.models import Hub
 from digibank.people.models import Participant
+from digibank.people.registry import ReportFigure
 
 from .eligibility import Applicant, Decision, evaluate
 from .models import (
@@ -21,7 +24,9 @@ from .models import (
     Loan,
     LoanKind,
     OfferStatus,
+    OrganisationLoanItem,
     RequestStatus,
+    SchoolClass,
 )
 
 
@@ -141,3 +146,74 @@ def start_of_week(today: date | None = None) -> date:
 
 def agreement_context(loan: Loan) -> dict[str, Any]:
     return {"loan": loan, "hub": loan.hub, "participant": loan.participant, "device": loan.device}
+
+
+def reached_participant_ids(hub_id: int, start: datetime, end: datetime) -> QuerySet[Any]:
+    """Reach source: participants a device was lent or given to in [start, end)."""
+    return Loan.objects.filter(
+        hub_id=hub_id, started_at__gte=start, started_at__lt=end
+    ).values_list("participant_id", flat=True)
+
+
+def report_figures(hub_id: int, start: datetime, end: datetime) -> list[ReportFigure]:
+    """For a grant report: devices lent or given in [start, end) (loans that started),
+    by kind of device. One query."""
+    rows = (
+        Loan.objects.filter(hub_id=hub_id, started_at__gte=start, started_at__lt=end)
+        .values("device__kind")
+        .annotate(number=Count("pk"))
+        .order_by("-number", "device__kind")
+    )
+    kinds = dict(DeviceKind.choices)
+    by_kind = [
+        (str(kinds.get(row["device__kind"], row["device__kind"])), row["number"]) for row in rows
+    ]
+    return [
+        ReportFigure(
+            key="lending.loans",
+            label=_("Devices lent or given"),
+            value=sum(number for _kind, number in by_kind),
+            breakdown=by_kind,
+        )
+    ]
+
+
+def school_classes(*, hub: Hub) -> QuerySet[SchoolClass]:
+    """The hub's classes with the number of devices still on loan, newest first."""
+    return (
+        SchoolClass.objects.filter(hub=hub)
+        .annotate(
+            open_loans=Count("loans", filter=Q(loans__loan__returned_at__isnull=True)),
+            all_loans=Count("loans"),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def class_open_loans(school_class: SchoolClass, *, limit: int = 300) -> list[Loan]:
+    """Open loans of a class, by pupil name (at most `limit`)."""
+    return list(
+        Loan.objects.filter(school_class_link__school_class=school_class, returned_at__isnull=True)
+        .select_related("participant", "device")
+        .order_by("participant__family_name", "participant__given_name", "id")[:limit]
+    )
+
+
+def organisation_loan_items(loan: Any, *, limit: int = 500) -> list[OrganisationLoanItem]:
+    return list(
+        OrganisationLoanItem.objects.filter(loan=loan)
+        .select_related("device", "returned_to")
+        .order_by("returned_at", "device_id")[:limit]
+    )
+
+
+def due_and_overdue(*, hub: Hub, today: date, start: date, end: date) -> tuple[int, int]:
+    """(open temporary loans due from `start` to `end`, overdue ones) in one query over
+    the partial index of open loans by due date (due_on <= end)."""
+    counts = Loan.objects.filter(
+        hub=hub, returned_at__isnull=True, kind=LoanKind.TEMPORARY, due_on__lte=end
+    ).aggregate(
+        due=Count("pk", filter=Q(due_on__gte=start)),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+    )
+    return counts["due"], counts["overdue"]

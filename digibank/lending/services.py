@@ -22,21 +22,31 @@ from digibank.people.models import Participant, TargetGroup
 
 from . import queries
 from .models import (
+    DepositMethod,
     DeviceOffer,
     DeviceRequest,
     EvidenceCheck,
     EvidenceKind,
     LendingPolicy,
     Loan,
+    LoanDeposit,
     LoanKind,
+    LoanSignature,
     Need,
     OfferStatus,
     OrganisationCap,
+    OrganisationLoan,
+    OrganisationLoanItem,
     OrganisationReservation,
     RequestStatus,
+    ReservationDay,
     ReservedDevice,
     ReturnOutcome,
+    SchoolClass,
+    SchoolClassLoan,
+    SignatureMethod,
 )
+from .signatures import validate_signature_png
 
 POLICY_FIELDS = (
     "target_groups",
@@ -350,9 +360,11 @@ def offer_accept(
     kind: str = LoanKind.TEMPORARY,
     goals_plan: str = "",
     signed_on_paper: bool = False,
+    **deposit: Any,
 ) -> Loan:
     """The person takes the offered device: the offer is accepted once (status changes
-    only from open, under a lock) and the device is checked out to them."""
+    only from open, under a lock) and the device is checked out to them (`deposit`:
+    the deposit keywords of loan_checkout)."""
     now = timezone.now()
     locked = DeviceOffer.objects.select_for_update().filter(pk=offer.pk).first()
     if locked is None or locked.status != OfferStatus.OPEN:
@@ -379,6 +391,7 @@ def offer_accept(
         goals_plan=goals_plan,
         signed_on_paper=signed_on_paper,
         request=request,
+        **deposit,
     )
 
 
@@ -396,9 +409,15 @@ def loan_checkout(
     goals_plan: str = "",
     signed_on_paper: bool = False,
     request: DeviceRequest | None = None,
+    deposit_received_cents: int | None = None,
+    deposit_method: str = "",
+    deposit_waiver_reason: str = "",
 ) -> Loan:
     """Lend a device. The device row is locked and the database allows one open loan
-    per device, so two check-outs of one device at once never both succeed."""
+    per device, so two check-outs of one device at once never both succeed. When the
+    policy wants a coordinator's approval, the person needs an approved request for this
+    kind of device, or the actor is a coordinator (who approves by lending). The deposit
+    is recorded when `deposit_method` is given (else it stays to be collected)."""
     if kind not in LoanKind.values:
         raise ValidationError({"kind": _("Choose the kind of loan.")})
     if participant.hub_id != hub.pk:
@@ -427,6 +446,14 @@ def loan_checkout(
         raise ValidationError(
             {"participant": [_("This person may not borrow now."), *decision.reasons]}
         )
+    approval, request = _checkout_approval(
+        actor=actor,
+        hub=hub,
+        participant=participant,
+        kind=device.kind,
+        policy=policy,
+        request=request,
+    )
     now = timezone.now()
     due_on = None
     if kind == LoanKind.TEMPORARY:
@@ -452,6 +479,14 @@ def loan_checkout(
             loan.save()
     except IntegrityError:
         raise ValidationError({"tag": _("This device is already lent out.")}) from None
+    if deposit_method:
+        _deposit_collect(
+            actor=actor,
+            loan=loan,
+            received_cents=deposit_received_cents or 0,
+            method=deposit_method,
+            waiver_reason=deposit_waiver_reason,
+        )
     device_transition(actor=actor, device=device, to=DeviceStatus.ON_LOAN)
     if kind == LoanKind.GIFT:
         device_transition(
@@ -462,7 +497,12 @@ def loan_checkout(
         action="lending.checkout",
         subject=loan,
         hub_id=hub.pk,
-        details={"kind": kind, "device": device.pk, "due_on": due_on.isoformat() if due_on else ""},
+        details={
+            "kind": kind,
+            "device": device.pk,
+            "due_on": due_on.isoformat() if due_on else "",
+            "approval": approval,
+        },
     )
     return loan
 
@@ -482,6 +522,57 @@ def loan_mark_signed(*, actor: Any, loan: Loan) -> Loan:
     loan.save(update_fields=["signed_at", "signed_recorded_by", "updated_at"])
     journal_write(actor=actor, action="lending.signed", subject=loan, hub_id=loan.hub_id)
     return loan
+
+
+@transaction.atomic
+def loan_sign_on_screen(
+    *,
+    actor: Any,
+    loan: Loan,
+    signer_name: str,
+    agreed: bool,
+    image: bytes | None = None,
+) -> LoanSignature:
+    """The borrower signs the agreement on screen, with `actor` (staff) as witness:
+    a drawn signature (`image`, a small PNG, checked here) or, without one, the full
+    name they typed. Either way they must say they read and agree. The signature is
+    kept with the loan and the agreement PDF shows it."""
+    signer_name = " ".join(signer_name.split())
+    errors: dict[str, str] = {}
+    if not signer_name:
+        errors["signer_name"] = _("Type your full name.")
+    elif len(signer_name) > 200:
+        errors["signer_name"] = _("The name is too long: at most 200 characters.")
+    if not agreed:
+        errors["agree"] = _("Tick the box to say you read the agreement and agree.")
+    if errors:
+        raise ValidationError(errors)
+    if image:
+        validate_signature_png(image)
+    loan = _locked_loan(loan)
+    if loan.signed_at is not None:
+        raise ValidationError(_("The agreement is already signed."))
+    now = timezone.now()
+    signature = LoanSignature.objects.create(
+        hub_id=loan.hub_id,
+        loan=loan,
+        method=SignatureMethod.DRAWN if image else SignatureMethod.TYPED,
+        image=image or b"",
+        signer_name=signer_name,
+        signed_at=now,
+        witnessed_by=actor,
+    )
+    loan.signed_at = now
+    loan.signed_recorded_by = actor
+    loan.save(update_fields=["signed_at", "signed_recorded_by", "updated_at"])
+    journal_write(
+        actor=actor,
+        action="lending.signed_on_screen",
+        subject=loan,
+        hub_id=loan.hub_id,
+        details={"method": signature.method},
+    )
+    return signature
 
 
 @transaction.atomic
@@ -521,24 +612,21 @@ def loan_return(
     outcome: str,
     damage_note: str = "",
     note: str = "",
+    deposit_refunded_cents: int | None = None,
+    deposit_kept_reason: str = "",
 ) -> Loan:
     """Take a device back with the checklist. The device becomes "returned" and then
     follows the outcome: ready (after a new data wipe for devices that store data),
-    in repair or retired."""
+    in repair or retired. A received deposit is settled when `deposit_refunded_cents`
+    is given."""
     if outcome not in ReturnOutcome.values:
         raise ValidationError({"outcome": _("Choose what happens with the device.")})
     loan = _locked_loan(loan)
     if loan.returned_at is not None or loan.kind == LoanKind.GIFT:
         raise ValidationError(_("This loan is already closed."))
-    if outcome == ReturnOutcome.READY and not (powers_on and data_removed):
-        raise ValidationError(
-            {
-                "outcome": _(
-                    "A device can only be lent again when it powers on and the borrower's "
-                    "data is removed. Choose repair instead."
-                )
-            }
-        )
+    refusal = _outcome_refusal(outcome, powers_on=powers_on, data_removed=data_removed)
+    if refusal:
+        raise ValidationError({"outcome": refusal})
     now = timezone.now()
     loan.returned_at = now
     loan.returned_to = actor
@@ -550,18 +638,14 @@ def loan_return(
     loan.outcome = outcome
     loan.save()
     device = loan.device
-    device_transition(actor=actor, device=device, to=DeviceStatus.RETURNED)
-    if outcome == ReturnOutcome.RETIRED:
-        device_transition(
-            actor=actor, device=device, to=DeviceStatus.RETIRED, reason=RetirementReason.RECYCLED
+    _device_back(actor=actor, device=device, outcome=outcome)
+    if deposit_refunded_cents is not None:
+        _deposit_refund(
+            actor=actor,
+            loan=loan,
+            refunded_cents=deposit_refunded_cents,
+            kept_reason=deposit_kept_reason,
         )
-    elif outcome == ReturnOutcome.REPAIR:
-        device_transition(actor=actor, device=device, to=DeviceStatus.IN_REPAIR)
-    elif device.stores_data:
-        # A new cycle: the devices app wants a data wipe before the device is ready.
-        device_transition(actor=actor, device=device, to=DeviceStatus.WIPING)
-    else:
-        device_transition(actor=actor, device=device, to=DeviceStatus.READY)
     journal_write(
         actor=actor,
         action="lending.return",
@@ -618,7 +702,9 @@ def reservation_create(
 ) -> OrganisationReservation:
     """Reserve a set of devices for a partner over a date range. The device rows are
     locked in id order, then overlaps with other reservations and the partner's yearly
-    cap are checked, so two reservations at once never take the same device."""
+    cap are checked. Each device claims each day of the range (ReservationDay, unique
+    per device and day), so the database itself refuses an overlap, also for a caller
+    that skipped the locks; that refusal gets the same clear message."""
     purpose = purpose.strip()
     if not purpose:
         raise ValidationError({"purpose": _("Say what the devices are for.")})
@@ -626,28 +712,29 @@ def reservation_create(
         raise ValidationError({"partner": _("Choose a partner of this hub.")})
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end date must be on or after the start date.")})
+    if (ends_on - starts_on).days >= MAX_RESERVATION_DAYS:
+        raise ValidationError(
+            {
+                "ends_on": _("A reservation lasts at most %(days)s days.")
+                % {"days": MAX_RESERVATION_DAYS}
+            }
+        )
     ids = sorted({device.pk for device in devices})
     if not ids:
         raise ValidationError({"tags": _("Give at least one asset tag.")})
-    HubPartner.objects.select_for_update().filter(pk=partner.pk).first()  # serialise caps
-    locked = list(Device.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if len(ids) > MAX_RESERVATION_DEVICES:
+        raise ValidationError(
+            {"tags": _("At most %(count)s devices at a time.") % {"count": MAX_RESERVATION_DEVICES}}
+        )
+    locked = _reservation_locks(partner, ids)
     if any(device.hub_id != hub.pk for device in locked) or len(locked) != len(ids):
         raise ValidationError({"tags": _("Give asset tags of this hub's devices.")})
     gone = [str(d.tag) for d in locked if d.status == DeviceStatus.RETIRED]
     if gone:
         raise ValidationError({"tags": _("Retired: %(tags)s.") % {"tags": ", ".join(gone)}})
-    clashes = (
-        ReservedDevice.objects.filter(
-            device_id__in=ids, active=True, starts_on__lte=ends_on, ends_on__gte=starts_on
-        )
-        .select_related("device")
-        .order_by("device_id")
-    )
-    taken = sorted({str(item.device.tag) for item in clashes})
+    taken = _days_taken(ids, starts_on, ends_on)
     if taken:
-        raise ValidationError(
-            {"tags": _("Already reserved in this period: %(tags)s.") % {"tags": ", ".join(taken)}}
-        )
+        raise _already_reserved(taken)
     cap = OrganisationCap.objects.filter(partner=partner, year=starts_on.year).first()
     if cap is not None:
         used = _reserved_in_year(partner, starts_on.year)
@@ -667,12 +754,13 @@ def reservation_create(
         ends_on=ends_on,
         created_by=actor,
     )
-    ReservedDevice.objects.bulk_create(
+    items = ReservedDevice.objects.bulk_create(
         ReservedDevice(
             hub=hub, reservation=reservation, device_id=pk, starts_on=starts_on, ends_on=ends_on
         )
         for pk in ids
     )
+    _claim_days(hub=hub, items=items, ids=ids, starts_on=starts_on, ends_on=ends_on)
     journal_write(
         actor=actor,
         action="lending.reserve",
@@ -688,9 +776,14 @@ def reservation_cancel(*, actor: Any, reservation: OrganisationReservation) -> N
     reservation = OrganisationReservation.objects.select_for_update().get(pk=reservation.pk)
     if reservation.cancelled_at is not None:
         raise ValidationError(_("This reservation is already cancelled."))
+    if OrganisationLoan.objects.filter(reservation=reservation).exists():
+        raise ValidationError(
+            _("The devices were handed over: take them back instead of cancelling.")
+        )
     reservation.cancelled_at = timezone.now()
     reservation.save(update_fields=["cancelled_at", "updated_at"])
     ReservedDevice.objects.filter(reservation=reservation).update(active=False)
+    ReservationDay.objects.filter(item__reservation=reservation).delete()
     journal_write(
         actor=actor,
         action="lending.reservation_cancel",
@@ -704,11 +797,21 @@ def reservation_cancel(*, actor: Any, reservation: OrganisationReservation) -> N
 
 @transaction.atomic
 def class_assign(
-    *, actor: Any, hub: Hub, rows: list[Mapping[str, str]], goals_plan: str = ""
+    *,
+    actor: Any,
+    hub: Hub,
+    rows: list[Mapping[str, str]],
+    goals_plan: str = "",
+    class_name: str = "",
 ) -> list[Loan]:
     """Register each pupil of a class list (given name, family name, asset tag) and
     assign them the device long-term. All rows or none: any problem gives the list of
-    row errors ("Row 3: ...") and nothing is saved."""
+    row errors ("Row 3: ...") and nothing is saved. With a `class_name` the loans are
+    kept together for the bulk return at the end of the school year (a class of that
+    name gets the new pupils added)."""
+    class_name = " ".join(class_name.split())
+    if len(class_name) > 100:
+        raise ValidationError({"class_name": _("At most 100 characters.")})
     from digibank.devices.queries import device_by_tag
     from digibank.people.services import participant_create
 
@@ -761,7 +864,556 @@ def class_assign(
         errors.append(_("The file has no pupils."))
     if errors:
         raise ValidationError(errors)
-    journal_write(
-        actor=actor, action="lending.class_assign", hub_id=hub.pk, details={"loans": len(loans)}
-    )
+    details: dict[str, Any] = {"loans": len(loans)}
+    if class_name:
+        school_class, _created = SchoolClass.objects.get_or_create(
+            hub=hub, name=class_name, defaults={"created_by": actor}
+        )
+        SchoolClassLoan.objects.bulk_create(
+            SchoolClassLoan(hub=hub, school_class=school_class, loan=loan) for loan in loans
+        )
+        details["class"] = school_class.pk
+    journal_write(actor=actor, action="lending.class_assign", hub_id=hub.pk, details=details)
     return loans
+
+
+# --- approval at check-out --------------------------------------------------------------
+
+
+def _may_manage(actor: Any, hub: Hub) -> bool:
+    """Whether `actor` is a coordinator of `hub` (holds lending.manage there)."""
+    from digibank.accounts.models import Membership
+
+    if actor is None or getattr(actor, "pk", None) is None:
+        return False
+    membership = Membership.objects.filter(user_id=actor.pk, hub=hub, is_active=True).first()
+    return membership is not None and membership.has_perm("lending.manage")
+
+
+def _checkout_approval(
+    *,
+    actor: Any,
+    hub: Hub,
+    participant: Participant,
+    kind: str,
+    policy: LendingPolicy,
+    request: DeviceRequest | None,
+) -> tuple[str, DeviceRequest | None]:
+    """How a check-out is approved, and the request it fulfils. When the policy wants a
+    coordinator's approval: an approved request of this kind (it is on the waiting list)
+    is fulfilled by the loan; a coordinator approves by lending (a request waiting for
+    approval is fulfilled too); anyone else is refused with the reason."""
+    if request is not None:
+        return "request", request
+    if not policy.approval_required:
+        return "not_required", None
+    requests = DeviceRequest.objects.select_for_update().filter(participant=participant, kind=kind)
+    approved = requests.filter(status=RequestStatus.WAITING).order_by("priority_at", "id").first()
+    if approved is not None:
+        approved.status = RequestStatus.FULFILLED
+        approved.save(update_fields=["status", "updated_at"])
+        return "request", approved
+    if _may_manage(actor, hub):
+        pending = requests.filter(status=RequestStatus.AWAITING_APPROVAL).order_by("id").first()
+        if pending is not None:
+            pending.status = RequestStatus.FULFILLED
+            pending.save(update_fields=["status", "updated_at"])
+        return "coordinator", pending
+    if requests.filter(status=RequestStatus.OFFERED).exists():
+        raise ValidationError(
+            {
+                "participant": _(
+                    "A device is offered to this person: accept that offer on the waiting "
+                    "list instead."
+                )
+            }
+        )
+    raise ValidationError(
+        {
+            "participant": _(
+                "In this hub a coordinator must approve each loan. This person has no "
+                "approved request for this kind of device: ask a coordinator to approve "
+                "the request or to lend the device."
+            )
+        }
+    )
+
+
+# --- deposits ---------------------------------------------------------------------------
+
+
+def _euros(cents: int) -> str:
+    from digibank.network.templatetags.network import euros
+
+    return euros(cents)
+
+
+def _deposit_collect(
+    *, actor: Any, loan: Loan, received_cents: int, method: str, waiver_reason: str
+) -> LoanDeposit:
+    waiver_reason = waiver_reason.strip()
+    due = loan.deposit_cents
+    if due == 0:
+        raise ValidationError(_("This loan has no deposit."))
+    if loan.returned_at is not None:
+        raise ValidationError(_("This loan is already closed."))
+    errors: dict[str, str] = {}
+    if method not in DepositMethod.values:
+        errors["deposit_method"] = _("Say how the deposit was paid, or that it was waived.")
+    elif method == DepositMethod.WAIVED:
+        received_cents = 0
+    elif not 0 < received_cents <= due:
+        errors["deposit_received"] = _("Give an amount of at most %(due)s.") % {"due": _euros(due)}
+    if not errors and received_cents < due and not waiver_reason:
+        errors["deposit_waiver_reason"] = _("Say why the deposit is (partly) waived.")
+    if errors:
+        raise ValidationError(errors)
+    if LoanDeposit.objects.filter(loan=loan).exists():
+        raise ValidationError(_("The deposit of this loan is already recorded."))
+    deposit = LoanDeposit.objects.create(
+        hub_id=loan.hub_id,
+        loan=loan,
+        received_cents=received_cents,
+        method=method,
+        waiver_reason=waiver_reason[:300],
+        received_at=timezone.now(),
+        received_by=actor,
+    )
+    journal_write(
+        actor=actor,
+        action="lending.deposit_collected",
+        subject=loan,
+        hub_id=loan.hub_id,
+        details={"due_cents": due, "received_cents": received_cents, "method": method},
+    )
+    return deposit
+
+
+@transaction.atomic
+def loan_deposit_collect(
+    *, actor: Any, loan: Loan, received_cents: int, method: str, waiver_reason: str = ""
+) -> LoanDeposit:
+    """Record the deposit of a loan: the amount received and how (cash or bank
+    transfer), or that it was waived, with the reason (also for a partial amount)."""
+    loan = _locked_loan(loan)
+    return _deposit_collect(
+        actor=actor,
+        loan=loan,
+        received_cents=received_cents,
+        method=method,
+        waiver_reason=waiver_reason,
+    )
+
+
+def _deposit_refund(
+    *, actor: Any, loan: Loan, refunded_cents: int, kept_reason: str
+) -> LoanDeposit:
+    kept_reason = kept_reason.strip()
+    deposit = LoanDeposit.objects.select_for_update().filter(loan=loan).first()
+    if deposit is None or deposit.received_cents == 0:
+        raise ValidationError({"deposit_refunded": _("No deposit was received for this loan.")})
+    if deposit.refunded_at is not None:
+        raise ValidationError(_("The deposit is already settled."))
+    if loan.returned_at is None:
+        raise ValidationError(_("Refund the deposit when the device is back."))
+    if not 0 <= refunded_cents <= deposit.received_cents:
+        raise ValidationError(
+            {
+                "deposit_refunded": _("Refund at most the %(received)s received.")
+                % {"received": _euros(deposit.received_cents)}
+            }
+        )
+    if refunded_cents < deposit.received_cents and not kept_reason:
+        raise ValidationError(
+            {
+                "deposit_kept_reason": _(
+                    "Say why part of the deposit is kept, for example the damage."
+                )
+            }
+        )
+    deposit.refunded_cents = refunded_cents
+    deposit.kept_reason = kept_reason[:300]
+    deposit.refunded_at = timezone.now()
+    deposit.refunded_by = actor
+    deposit.save(update_fields=["refunded_cents", "kept_reason", "refunded_at", "refunded_by"])
+    journal_write(
+        actor=actor,
+        action="lending.deposit_refunded",
+        subject=loan,
+        hub_id=loan.hub_id,
+        details={"refunded_cents": refunded_cents, "kept_cents": deposit.kept_cents},
+    )
+    return deposit
+
+
+@transaction.atomic
+def loan_deposit_refund(
+    *, actor: Any, loan: Loan, refunded_cents: int, kept_reason: str = ""
+) -> LoanDeposit:
+    """Settle the deposit after the return: refund all of it, or keep part (for damage)
+    with the reason."""
+    loan = _locked_loan(loan)
+    return _deposit_refund(
+        actor=actor, loan=loan, refunded_cents=refunded_cents, kept_reason=kept_reason
+    )
+
+
+# --- taking devices back (shared by single, organisation and class returns) ------------
+
+
+def _outcome_refusal(outcome: str, *, powers_on: bool, data_removed: bool) -> str | None:
+    if outcome == ReturnOutcome.READY and not (powers_on and data_removed):
+        return _(
+            "A device can only be lent again when it powers on and the borrower's "
+            "data is removed. Choose repair instead."
+        )
+    return None
+
+
+def _device_back(*, actor: Any, device: Device, outcome: str) -> None:
+    """The device is returned and follows the outcome: ready (after a new data wipe for
+    devices that store data), in repair or retired."""
+    device_transition(actor=actor, device=device, to=DeviceStatus.RETURNED)
+    if outcome == ReturnOutcome.RETIRED:
+        device_transition(
+            actor=actor, device=device, to=DeviceStatus.RETIRED, reason=RetirementReason.RECYCLED
+        )
+    elif outcome == ReturnOutcome.REPAIR:
+        device_transition(actor=actor, device=device, to=DeviceStatus.IN_REPAIR)
+    elif device.stores_data:
+        # A new cycle: the devices app wants a data wipe before the device is ready.
+        device_transition(actor=actor, device=device, to=DeviceStatus.WIPING)
+    else:
+        device_transition(actor=actor, device=device, to=DeviceStatus.READY)
+
+
+def _outcomes(ids: list[int], outcome: str, exceptions: Mapping[int, str] | None) -> dict[int, str]:
+    """The outcome per row: the shared one, or the row's own exception."""
+    chosen = {pk: (exceptions or {}).get(pk) or outcome for pk in ids}
+    if any(value not in ReturnOutcome.values for value in chosen.values()):
+        raise ValidationError({"outcome": _("Choose what happens with the devices.")})
+    return chosen
+
+
+# --- reservations: day claims -----------------------------------------------------------
+
+MAX_RESERVATION_DAYS = 400
+MAX_RESERVATION_DEVICES = 500
+
+
+def _reservation_locks(partner: HubPartner, ids: list[int]) -> list[Device]:
+    """Lock the partner (its yearly cap) and the devices in id order."""
+    HubPartner.objects.select_for_update().filter(pk=partner.pk).first()
+    return list(Device.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def _days_taken(ids: Iterable[int], starts_on: date, ends_on: date) -> list[str]:
+    """Tags of the devices among `ids` claimed on a day in the range."""
+    claimed = ReservationDay.objects.filter(
+        device_id__in=list(ids), day__gte=starts_on, day__lte=ends_on
+    ).values("device_id")
+    return sorted(
+        str(tag) for tag in Device.objects.filter(pk__in=claimed).values_list("tag", flat=True)
+    )
+
+
+def _already_reserved(tags: list[str]) -> ValidationError:
+    if not tags:
+        return ValidationError(
+            {"tags": _("Some of these devices were just reserved for this period.")}
+        )
+    return ValidationError(
+        {"tags": _("Already reserved in this period: %(tags)s.") % {"tags": ", ".join(tags)}}
+    )
+
+
+def _claim_days(
+    *, hub: Hub, items: list[ReservedDevice], ids: list[int], starts_on: date, ends_on: date
+) -> None:
+    """One claim row per device and day; the unique constraint refuses a day that is
+    taken, whoever took it, and the whole reservation is then refused."""
+    pairs = (
+        ReservedDevice.objects.filter(reservation_id=items[0].reservation_id)
+        .order_by("device_id")  # the same order everywhere: no deadlocks between inserts
+        .values_list("pk", "device_id")
+    )
+    span = (ends_on - starts_on).days + 1
+    rows = [
+        ReservationDay(
+            hub=hub, item_id=item_pk, device_id=device_id, day=starts_on + timedelta(days=n)
+        )
+        for item_pk, device_id in pairs
+        for n in range(span)
+    ]
+    try:
+        with transaction.atomic():
+            ReservationDay.objects.bulk_create(rows, batch_size=2000)
+    except IntegrityError:
+        raise _already_reserved(_days_taken(ids, starts_on, ends_on)) from None
+
+
+def _release_days(*, reservation_id: int, device_ids: Iterable[int], after: date) -> None:
+    ReservationDay.objects.filter(
+        item__reservation_id=reservation_id, device_id__in=list(device_ids), day__gt=after
+    ).delete()
+
+
+# --- loans to partner organisations -----------------------------------------------------
+
+
+@transaction.atomic
+def organisation_checkout(
+    *,
+    actor: Any,
+    reservation: OrganisationReservation,
+    device_ids: Iterable[int],
+    picked_up_by: str,
+    language: str = "nl",
+    signed_on_paper: bool = False,
+) -> OrganisationLoan:
+    """Hand the reserved set over to the partner organisation: each chosen device goes
+    on loan, one record says who took it for the organisation and when, with the
+    agreement. Reserved devices that were not chosen leave the reservation. All devices
+    or none: a device that is not ready is named and nothing is handed over."""
+    picked_up_by = " ".join(picked_up_by.split())
+    errors: dict[str, str] = {}
+    if not picked_up_by:
+        errors["picked_up_by"] = _("Say who takes the devices for the organisation.")
+    if language not in AGREEMENT_LANGUAGES:
+        errors["language"] = _("Choose the language of the agreement.")
+    if errors:
+        raise ValidationError(errors)
+    reservation = OrganisationReservation.objects.select_for_update().get(pk=reservation.pk)
+    if reservation.cancelled_at is not None:
+        raise ValidationError(_("This reservation is cancelled."))
+    if OrganisationLoan.objects.filter(reservation=reservation).exists():
+        raise ValidationError(_("The devices of this reservation were already handed over."))
+    today = timezone.localdate()
+    if today < reservation.starts_on:
+        raise ValidationError(
+            _("The devices can be handed over from %(date)s.")
+            % {"date": reservation.starts_on.isoformat()}
+        )
+    if today > reservation.ends_on:
+        raise ValidationError(_("This reservation has ended."))
+    reserved = dict(
+        ReservedDevice.objects.filter(reservation=reservation, active=True).values_list(
+            "device_id", "pk"
+        )
+    )
+    ids = sorted(set(device_ids))
+    if not ids:
+        raise ValidationError({"devices": _("Choose at least one device.")})
+    if set(ids) - set(reserved):
+        raise ValidationError({"devices": _("Choose devices of this reservation.")})
+    devices = list(Device.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    open_loans = set(
+        Loan.objects.filter(device_id__in=ids, returned_at__isnull=True).values_list(
+            "device_id", flat=True
+        )
+    )
+    not_ready = [
+        f"{device.tag} ({device.get_status_display()})"
+        for device in devices
+        if device.status != DeviceStatus.READY or device.pk in open_loans
+    ]
+    if not_ready:
+        raise ValidationError(
+            {
+                "devices": _(
+                    "Not ready to hand over: %(devices)s. Untick them or make them ready first."
+                )
+                % {"devices": ", ".join(not_ready)}
+            }
+        )
+    now = timezone.now()
+    policy = queries.policy_for(reservation.hub)
+    loan = OrganisationLoan.objects.create(
+        hub_id=reservation.hub_id,
+        reservation=reservation,
+        partner_id=reservation.partner_id,
+        picked_up_by=picked_up_by[:200],
+        handed_over_at=now,
+        handed_over_by=actor,
+        due_on=reservation.ends_on,
+        language=language,
+        conditions=policy.conditions,
+        signed_at=now if signed_on_paper else None,
+        signed_recorded_by=actor if signed_on_paper else None,
+    )
+    try:
+        with transaction.atomic():
+            OrganisationLoanItem.objects.bulk_create(
+                OrganisationLoanItem(hub_id=reservation.hub_id, loan=loan, device=device)
+                for device in devices
+            )
+    except IntegrityError:
+        raise ValidationError({"devices": _("One of these devices is already lent out.")}) from None
+    for device in devices:
+        device_transition(actor=actor, device=device, to=DeviceStatus.ON_LOAN)
+    left = [device_id for device_id in reserved if device_id not in ids]
+    if left:
+        ReservedDevice.objects.filter(reservation=reservation, device_id__in=left).update(
+            active=False
+        )
+        ReservationDay.objects.filter(item__reservation=reservation, device_id__in=left).delete()
+    journal_write(
+        actor=actor,
+        action="lending.organisation_checkout",
+        subject=loan,
+        hub_id=loan.hub_id,
+        details={"reservation": reservation.pk, "devices": len(ids), "left_out": len(left)},
+    )
+    return loan
+
+
+@transaction.atomic
+def organisation_mark_signed(*, actor: Any, loan: OrganisationLoan) -> OrganisationLoan:
+    """The organisation's agreement was signed on paper."""
+    loan = OrganisationLoan.objects.select_for_update().get(pk=loan.pk)
+    if loan.signed_at is not None:
+        raise ValidationError(_("The agreement is already marked as signed."))
+    loan.signed_at = timezone.now()
+    loan.signed_recorded_by = actor
+    loan.save(update_fields=["signed_at", "signed_recorded_by", "updated_at"])
+    journal_write(
+        actor=actor, action="lending.organisation_signed", subject=loan, hub_id=loan.hub_id
+    )
+    return loan
+
+
+@transaction.atomic
+def organisation_return(
+    *,
+    actor: Any,
+    loan: OrganisationLoan,
+    item_ids: Iterable[int],
+    powers_on: bool,
+    accessories_back: bool,
+    data_removed: bool,
+    outcome: str,
+    note: str = "",
+    exceptions: Mapping[int, str] | None = None,
+    notes: Mapping[int, str] | None = None,
+) -> dict[str, int]:
+    """Take devices of an organisation loan back: some or all at once, with one shared
+    checklist and outcome, and per device an exception to the outcome and a note. All
+    chosen devices or none. Days the devices were still reserved for are freed. Gives
+    the number of devices per outcome."""
+    loan = OrganisationLoan.objects.select_for_update().get(pk=loan.pk)
+    ids = sorted(set(item_ids))
+    if not ids:
+        raise ValidationError({"items": _("Choose at least one device.")})
+    items = list(
+        OrganisationLoanItem.objects.select_for_update()
+        .filter(loan=loan, pk__in=ids, returned_at__isnull=True)
+        .select_related("device")
+        .order_by("pk")
+    )
+    if len(items) != len(ids):
+        raise ValidationError(
+            {"items": _("Some of these devices are already back. Reload the page.")}
+        )
+    chosen = _outcomes(ids, outcome, exceptions)
+    errors = []
+    for item in items:
+        refusal = _outcome_refusal(chosen[item.pk], powers_on=powers_on, data_removed=data_removed)
+        if refusal:
+            errors.append(f"{item.device.tag}: {refusal}")
+    if errors:
+        raise ValidationError({"outcome": errors})
+    now = timezone.now()
+    counts: dict[str, int] = {}
+    for item in items:
+        item.returned_at = now
+        item.returned_to = actor
+        item.powers_on = powers_on
+        item.accessories_back = accessories_back
+        item.data_removed = data_removed
+        item.note = (((notes or {}).get(item.pk) or "").strip() or note.strip())[:500]
+        item.outcome = chosen[item.pk]
+        item.save()
+        _device_back(actor=actor, device=item.device, outcome=item.outcome)
+        counts[item.outcome] = counts.get(item.outcome, 0) + 1
+    _release_days(
+        reservation_id=loan.reservation_id,
+        device_ids=[item.device_id for item in items],
+        after=timezone.localdate(now),
+    )
+    if not OrganisationLoanItem.objects.filter(loan=loan, returned_at__isnull=True).exists():
+        loan.closed_at = now
+        loan.save(update_fields=["closed_at", "updated_at"])
+    journal_write(
+        actor=actor,
+        action="lending.organisation_return",
+        subject=loan,
+        hub_id=loan.hub_id,
+        details={"devices": len(items), "outcomes": counts, "closed": loan.closed_at is not None},
+    )
+    return counts
+
+
+# --- Digisprong: the class gives its devices back ---------------------------------------
+
+
+@transaction.atomic
+def class_return(
+    *,
+    actor: Any,
+    school_class: SchoolClass,
+    loan_ids: Iterable[int],
+    powers_on: bool,
+    accessories_back: bool,
+    data_removed: bool,
+    outcome: str,
+    note: str = "",
+    exceptions: Mapping[int, str] | None = None,
+    notes: Mapping[int, str] | None = None,
+) -> dict[str, int]:
+    """End of the school year: take the chosen devices of a class back at once, with one
+    shared checklist and outcome and per device an exception and a note. All or
+    nothing: a problem with one device names it and nothing is returned. Gives the
+    number of devices per outcome."""
+    SchoolClass.objects.select_for_update().filter(pk=school_class.pk).first()
+    ids = sorted(set(loan_ids))
+    if not ids:
+        raise ValidationError({"loans": _("Choose at least one device.")})
+    loans = list(
+        Loan.objects.filter(
+            pk__in=ids, school_class_link__school_class=school_class, returned_at__isnull=True
+        )
+        .select_related("device")
+        .order_by("pk")
+    )
+    if len(loans) != len(ids):
+        raise ValidationError(
+            {"loans": _("Some of these devices are already back. Reload the page.")}
+        )
+    chosen = _outcomes(ids, outcome, exceptions)
+    errors: list[str] = []
+    counts: dict[str, int] = {}
+    for loan in loans:
+        try:
+            loan_return(
+                actor=actor,
+                loan=loan,
+                powers_on=powers_on,
+                accessories_back=accessories_back,
+                data_removed=data_removed,
+                outcome=chosen[loan.pk],
+                note=((notes or {}).get(loan.pk) or "").strip() or note,
+            )
+        except ValidationError as error:
+            errors.append(f"{loan.device.tag}: {' '.join(error.messages)}")
+        else:
+            counts[chosen[loan.pk]] = counts.get(chosen[loan.pk], 0) + 1
+    if errors:
+        raise ValidationError({"outcome": errors})
+    journal_write(
+        actor=actor,
+        action="lending.class_return",
+        subject=school_class,
+        hub_id=school_class.hub_id,
+        details={"devices": len(loans), "outcomes": counts},
+    )
+    return counts

@@ -20,6 +20,7 @@ urlpatterns = [
     path("offers/<int:pk>/decline/", views.offer_decline, name="offer_decline"),
     path("loans/<int:pk>/", views.loan_detail, name="loan"),
     path("loans/<int:pk>/signed/", views.loan_signed, name="loan_signed"),
+    path("loans/<int:pk>/sign/", views.loan_sign, name="loan_sign"),
     path("loans/<int:pk>/renew/", views.loan_renew, name="loan_renew"),
     path("loans/<int:pk>/return/", views.loan_return, name="loan_return"),
     path("loans/<int:pk>/agreement.pdf", views.agreement_pdf, name="agreement"),
@@ -29,4 +30,24 @@ urlpatterns = [
     path("reservations/<int:pk>/", views.reservation_detail, name="reservation"),
     path("reservations/<int:pk>/cancel/", views.reservation_cancel, name="reservation_cancel"),
     path("class/", views.class_assign, name="class_assign"),
+    path("classes/", views.class_list, name="classes"),
+    path("classes/<int:pk>/return/", views.class_return, name="class_return"),
+    path("loans/<int:pk>/deposit/", views.loan_deposit_collect, name="loan_deposit"),
+    path("loans/<int:pk>/deposit/refund/", views.loan_deposit_refund, name="loan_deposit_refund"),
+    path(
+        "reservations/<int:pk>/hand-over/",
+        views.reservation_hand_over,
+        name="reservation_hand_over",
+    ),
+    path("organisation-loans/<int:pk>/", views.organisation_loan, name="organisation_loan"),
+    path(
+        "organisation-loans/<int:pk>/signed/",
+        views.organisation_signed,
+        name="organisation_signed",
+    ),
+    path(
+        "organisation-loans/<int:pk>/agreement.pdf",
+        views.organisation_agreement,
+        name="organisation_agreement",
+    ),
 ]

@@ -14,9 +14,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
+from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 from digibank.devices.models import Device, DeviceKind, DeviceStatus
@@ -26,17 +28,22 @@ from digibank.people.models import Participant
 
 from . import queries, services
 from .forms import (
+    BulkReturnForm,
     CapForm,
     CheckoutForm,
     ClassAssignForm,
+    DepositCollectForm,
+    DepositRefundForm,
     EvidenceForm,
     LoanFilterForm,
     LoanTermsForm,
     OfferForm,
+    OrganisationCheckoutForm,
     PolicyForm,
     RequestForm,
     ReservationForm,
     ReturnForm,
+    ScreenSignForm,
     SkipForm,
     UrgencyForm,
 )
@@ -44,11 +51,17 @@ from .models import (
     DeviceOffer,
     DeviceRequest,
     Loan,
+    LoanDeposit,
+    LoanSignature,
     OfferStatus,
     OrganisationCap,
+    OrganisationLoan,
     OrganisationReservation,
     RequestStatus,
+    ReturnOutcome,
+    SchoolClass,
 )
+from .signatures import png_from_data_url
 
 MAX_ID = 2**63 - 1
 
@@ -145,18 +158,17 @@ def participant_lending(request: HubRequest, pk: int) -> HttpResponse:
 def evidence_add(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     form = EvidenceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evidence_record(
-                actor=request.user, participant=participant, kind=form.cleaned_data["kind"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Recorded that you saw the evidence."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose the kind of evidence."))
-    return redirect(_person_url(request, participant.pk))
+        return redirect(_person_url(request, participant.pk))
+    return perform(
+        request,
+        lambda: services.evidence_record(
+            actor=request.user, participant=participant, kind=form.cleaned_data["kind"]
+        ),
+        success=_("Recorded that you saw the evidence."),
+        then=_person_url(request, participant.pk),
+    )
 
 
 @hub_view("lending.lend")
@@ -187,7 +199,8 @@ def request_create(request: HubRequest, pk: int) -> HttpResponse:
 @hub_view("lending.lend")
 def checkout(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
-    form = CheckoutForm(_posted(request))
+    policy = queries.policy_for(request.hub)
+    form = CheckoutForm(_posted(request), deposit_cents=policy.deposit_cents)
     if request.method == "POST" and form.is_valid():
         device = device_by_tag(hub=request.hub, tag=form.cleaned_data["tag"])
         if device is None:
@@ -202,13 +215,14 @@ def checkout(request: HubRequest, pk: int) -> HttpResponse:
                     kind=form.cleaned_data["kind"],
                     goals_plan=form.cleaned_data["goals_plan"],
                     signed_on_paper=form.cleaned_data["signed_on_paper"],
+                    **form.deposit_kwargs(),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("The device is lent. Print the agreement."))
                 return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
-    decision = queries.eligibility(queries.policy_for(request.hub), participant)
+    decision = queries.eligibility(policy, participant)
     return render(
         request,
         "lending/checkout.html",
@@ -245,18 +259,18 @@ def request_detail(request: HubRequest, pk: int) -> HttpResponse:
 
 def _request_action(request: HubRequest, pk: int, form_class: Any, act: Any) -> HttpResponse:
     device_request = _device_request(request, pk)
+    here = reverse("lending:request", kwargs={"hub": request.hub.slug, "pk": device_request.pk})
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-    else:
-        try:
-            act(device_request, form.cleaned_data if form is not None else {})
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The request is updated."))
-    return redirect("lending:request", hub=request.hub.slug, pk=device_request.pk)
+        return redirect(here)
+    return perform(
+        request,
+        lambda: act(device_request, form.cleaned_data if form is not None else {}),
+        success=_("The request is updated."),
+        then=here,
+    )
 
 
 @hub_view("lending.manage")
@@ -365,7 +379,9 @@ def offer_accept(request: HubRequest, pk: int) -> HttpResponse:
     if offer.status != OfferStatus.OPEN:
         messages.error(request, _("This offer was already answered."))
         return redirect(_person_url(request, offer.request.participant_id))
-    form = LoanTermsForm(_posted(request))
+    form = LoanTermsForm(
+        _posted(request), deposit_cents=queries.policy_for(request.hub).deposit_cents
+    )
     if request.method == "POST" and form.is_valid():
         try:
             loan = services.offer_accept(
@@ -374,6 +390,7 @@ def offer_accept(request: HubRequest, pk: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 goals_plan=form.cleaned_data["goals_plan"],
                 signed_on_paper=form.cleaned_data["signed_on_paper"],
+                **form.deposit_kwargs(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -387,14 +404,12 @@ def offer_accept(request: HubRequest, pk: int) -> HttpResponse:
 @require_POST
 def offer_decline(request: HubRequest, pk: int) -> HttpResponse:
     offer = _offer(request, pk)
-    try:
-        services.offer_decline(actor=request.user, offer=offer)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The offer is declined. The device went to the next person."))
-    return redirect(
-        reverse("lending:waiting", kwargs={"hub": request.hub.slug}) + f"?kind={offer.device.kind}"
+    return perform(
+        request,
+        lambda: services.offer_decline(actor=request.user, offer=offer),
+        success=_("The offer is declined. The device went to the next person."),
+        then=reverse("lending:waiting", kwargs={"hub": request.hub.slug})
+        + f"?kind={offer.device.kind}",
     )
 
 
@@ -421,6 +436,8 @@ def loan_detail(request: HubRequest, pk: int) -> HttpResponse:
         "lending/loan_detail.html",
         {
             "loan": loan,
+            **_deposit_context(loan),
+            "signature": _screen_signature(loan),
             "can_renew": loan.is_open
             and loan.due_on is not None
             and loan.renewals < policy.max_renewals,
@@ -428,36 +445,65 @@ def loan_detail(request: HubRequest, pk: int) -> HttpResponse:
     )
 
 
-def _loan_action(request: HubRequest, pk: int, act: Any, done: str) -> HttpResponse:
-    loan = _loan(request, pk)
-    try:
-        act(loan)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
-    return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+def _loan_url(request: HubRequest, loan: Loan) -> str:
+    return reverse("lending:loan", kwargs={"hub": request.hub.slug, "pk": loan.pk})
 
 
 @hub_view("lending.lend")
 @require_POST
 def loan_signed(request: HubRequest, pk: int) -> HttpResponse:
-    return _loan_action(
+    loan = _loan(request, pk)
+    return perform(
         request,
-        pk,
-        lambda loan: services.loan_mark_signed(actor=request.user, loan=loan),
-        _("The agreement is marked as signed."),
+        lambda: services.loan_mark_signed(actor=request.user, loan=loan),
+        success=_("The agreement is marked as signed."),
+        then=_loan_url(request, loan),
     )
+
+
+@hub_view("lending.lend")
+def loan_sign(request: HubRequest, pk: int) -> HttpResponse:
+    """The borrower signs the agreement on screen (drawn, or their typed full name),
+    with the signed-in staff member as witness."""
+    loan = _loan(request, pk)
+    if loan.signed_at is not None:
+        messages.info(request, _("The agreement is already signed."))
+        return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+    form = ScreenSignForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            image = png_from_data_url(data["signature"]) if data["signature"] else None
+            services.loan_sign_on_screen(
+                actor=request.user,
+                loan=loan,
+                signer_name=data["signer_name"],
+                agreed=data["agree"],
+                image=image,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The agreement is signed."))
+            return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+    return render(request, "lending/loan_sign.html", {"form": form, "loan": loan})
+
+
+def _screen_signature(loan: Loan) -> LoanSignature | None:
+    if loan.signed_at is None:
+        return None
+    return LoanSignature.objects.filter(loan=loan).select_related("witnessed_by").first()
 
 
 @hub_view("lending.lend")
 @require_POST
 def loan_renew(request: HubRequest, pk: int) -> HttpResponse:
-    return _loan_action(
+    loan = _loan(request, pk)
+    return perform(
         request,
-        pk,
-        lambda loan: services.loan_renew(actor=request.user, loan=loan),
-        _("The loan is renewed."),
+        lambda: services.loan_renew(actor=request.user, loan=loan),
+        success=_("The loan is renewed."),
+        then=_loan_url(request, loan),
     )
 
 
@@ -467,7 +513,10 @@ def loan_return(request: HubRequest, pk: int) -> HttpResponse:
     if not loan.is_open:
         messages.error(request, _("This loan is already closed."))
         return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
-    form = ReturnForm(_posted(request))
+    deposit = _unsettled_deposit(loan)
+    form = ReturnForm(
+        _posted(request), deposit_received_cents=deposit.received_cents if deposit else 0
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -480,6 +529,7 @@ def loan_return(request: HubRequest, pk: int) -> HttpResponse:
                 outcome=data["outcome"],
                 damage_note=data["damage_note"],
                 note=data["note"],
+                **form.deposit_kwargs(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -503,6 +553,7 @@ def agreement_pdf(request: HubRequest, pk: int) -> HttpResponse:
                 "hub": request.hub,
                 "participant": loan.participant,
                 "device": loan.device,
+                "signature": _screen_signature(loan),
             },
         )
     pdf = HTML(string=html, base_url=None).write_pdf()
@@ -598,8 +649,19 @@ def reservation_detail(request: HubRequest, pk: int) -> HttpResponse:
         request, OrganisationReservation.objects.select_related("partner__organisation"), pk
     )
     items = list(reservation.items.select_related("device").order_by("device_id")[:500])
+    loan = OrganisationLoan.objects.filter(reservation=reservation).first()
+    today = timezone.localdate()
     return render(
-        request, "lending/reservation_detail.html", {"reservation": reservation, "items": items}
+        request,
+        "lending/reservation_detail.html",
+        {
+            "reservation": reservation,
+            "items": items,
+            "organisation_loan": loan,
+            "can_hand_over": loan is None
+            and reservation.cancelled_at is None
+            and reservation.starts_on <= today <= reservation.ends_on,
+        },
     )
 
 
@@ -607,13 +669,12 @@ def reservation_detail(request: HubRequest, pk: int) -> HttpResponse:
 @require_POST
 def reservation_cancel(request: HubRequest, pk: int) -> HttpResponse:
     reservation: OrganisationReservation = _get(request, OrganisationReservation.objects.all(), pk)
-    try:
-        services.reservation_cancel(actor=request.user, reservation=reservation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The reservation is cancelled."))
-    return redirect("lending:reservation", hub=request.hub.slug, pk=reservation.pk)
+    return perform(
+        request,
+        lambda: services.reservation_cancel(actor=request.user, reservation=reservation),
+        success=_("The reservation is cancelled."),
+        then=reverse("lending:reservation", kwargs={"hub": request.hub.slug, "pk": reservation.pk}),
+    )
 
 
 @hub_view("lending.manage")
@@ -628,6 +689,7 @@ def class_assign(request: HubRequest) -> HttpResponse:
                 hub=request.hub,
                 rows=form.cleaned_data["file"],
                 goals_plan=form.cleaned_data["goals_plan"],
+                class_name=form.cleaned_data["class_name"],
             )
         except ValidationError as error:
             row_errors = error.messages
@@ -638,3 +700,270 @@ def class_assign(request: HubRequest) -> HttpResponse:
             )
             return redirect(reverse("lending:list", kwargs={"hub": request.hub.slug}))
     return render(request, "lending/class_assign.html", {"form": form, "row_errors": row_errors})
+
+
+# --- deposits ---------------------------------------------------------------------------
+
+
+def _unsettled_deposit(loan: Loan) -> LoanDeposit | None:
+    deposit = LoanDeposit.objects.filter(loan=loan).first()
+    if deposit is None or deposit.received_cents == 0 or deposit.refunded_at is not None:
+        return None
+    return deposit
+
+
+def _deposit_context(loan: Loan) -> dict[str, Any]:
+    deposit = LoanDeposit.objects.filter(loan=loan).select_related("received_by").first()
+    context: dict[str, Any] = {"deposit": deposit, "collect_form": None, "refund_form": None}
+    if loan.deposit_cents and deposit is None and loan.is_open:
+        context["collect_form"] = DepositCollectForm(due_cents=loan.deposit_cents)
+    if deposit and deposit.received_cents and not deposit.settled and loan.returned_at:
+        context["refund_form"] = DepositRefundForm(received_cents=deposit.received_cents)
+    return context
+
+
+def _deposit_action(request: HubRequest, pk: int, refund: bool) -> HttpResponse:
+    loan = _loan(request, pk)
+    form: DepositCollectForm | DepositRefundForm
+    if refund:
+        deposit = _unsettled_deposit(loan)
+        if deposit is None:
+            messages.error(request, _("There is no deposit to refund."))
+            return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+        form = DepositRefundForm(request.POST, received_cents=deposit.received_cents)
+    else:
+        form = DepositCollectForm(request.POST, due_cents=loan.deposit_cents or 1)
+    if form.is_valid():
+        try:
+            if isinstance(form, DepositRefundForm):
+                services.loan_deposit_refund(actor=request.user, loan=loan, **form.service_kwargs())
+            else:
+                services.loan_deposit_collect(
+                    actor=request.user, loan=loan, **form.service_kwargs()
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The deposit is recorded."))
+            return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+    for errors in form.errors.values():
+        messages.error(request, " ".join(str(error) for error in errors))
+    return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+
+
+@hub_view("lending.lend")
+@require_POST
+def loan_deposit_collect(request: HubRequest, pk: int) -> HttpResponse:
+    return _deposit_action(request, pk, refund=False)
+
+
+@hub_view("lending.lend")
+@require_POST
+def loan_deposit_refund(request: HubRequest, pk: int) -> HttpResponse:
+    return _deposit_action(request, pk, refund=True)
+
+
+# --- loans to partner organisations -----------------------------------------------------
+
+
+def _reservation(request: HubRequest, pk: int) -> OrganisationReservation:
+    result: OrganisationReservation = _get(
+        request, OrganisationReservation.objects.select_related("partner__organisation"), pk
+    )
+    return result
+
+
+@hub_view("lending.manage")
+def reservation_hand_over(request: HubRequest, pk: int) -> HttpResponse:
+    """Hand the reserved set over to the organisation (check-out of the set)."""
+    reservation = _reservation(request, pk)
+    existing = OrganisationLoan.objects.filter(reservation=reservation).first()
+    if existing is not None:
+        return redirect("lending:organisation_loan", hub=request.hub.slug, pk=existing.pk)
+    items = list(
+        reservation.items.filter(active=True).select_related("device").order_by("device_id")[:500]
+    )
+    choices = [
+        (
+            item.device_id,
+            f"{item.device.tag} {item.device.make} {item.device.model} "
+            f"({item.device.get_status_display()})",
+        )
+        for item in items
+    ]
+    form = OrganisationCheckoutForm(
+        _posted(request),
+        choices=choices,
+        initial={
+            "devices": [i.device_id for i in items if i.device.status == DeviceStatus.READY],
+            "language": translation.get_language() or "nl",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            loan = services.organisation_checkout(
+                actor=request.user,
+                reservation=reservation,
+                device_ids=data["devices"],
+                picked_up_by=data["picked_up_by"],
+                language=data["language"],
+                signed_on_paper=data["signed_on_paper"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The devices are handed over. Print the agreement."))
+            return redirect("lending:organisation_loan", hub=request.hub.slug, pk=loan.pk)
+    return render(
+        request,
+        "lending/organisation_checkout.html",
+        {"form": form, "reservation": reservation},
+    )
+
+
+def _organisation_loan(request: HubRequest, pk: int) -> OrganisationLoan:
+    result: OrganisationLoan = _get(
+        request,
+        OrganisationLoan.objects.select_related(
+            "reservation", "partner__organisation", "handed_over_by", "signed_recorded_by"
+        ),
+        pk,
+    )
+    return result
+
+
+@hub_view("lending.manage")
+def organisation_loan(request: HubRequest, pk: int) -> HttpResponse:
+    """An organisation loan: its devices, and taking some or all of them back."""
+    loan = _organisation_loan(request, pk)
+    items = queries.organisation_loan_items(loan)
+    open_items = [item for item in items if item.returned_at is None]
+    form = BulkReturnForm(
+        _posted(request),
+        rows=[(item.pk, str(item.device.tag)) for item in open_items],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = services.organisation_return(
+                actor=request.user,
+                loan=loan,
+                item_ids=form.picked(),
+                **form.service_kwargs(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _summary(counts))
+            return redirect("lending:organisation_loan", hub=request.hub.slug, pk=loan.pk)
+    return render(
+        request,
+        "lending/organisation_loan.html",
+        {"loan": loan, "items": items, "open_items": open_items, "form": form},
+    )
+
+
+@hub_view("lending.manage")
+@require_POST
+def organisation_signed(request: HubRequest, pk: int) -> HttpResponse:
+    loan = _organisation_loan(request, pk)
+    return perform(
+        request,
+        lambda: services.organisation_mark_signed(actor=request.user, loan=loan),
+        success=_("The agreement is marked as signed."),
+        then=reverse("lending:organisation_loan", kwargs={"hub": request.hub.slug, "pk": loan.pk}),
+    )
+
+
+@hub_view("lending.manage")
+def organisation_agreement(request: HubRequest, pk: int) -> HttpResponse:
+    """The organisation's agreement as a PDF, in its language."""
+    from weasyprint import HTML
+
+    loan = _organisation_loan(request, pk)
+    items = queries.organisation_loan_items(loan)
+    with translation.override(loan.language):
+        html = render_to_string(
+            "lending/organisation_agreement.html",
+            {"loan": loan, "hub": request.hub, "items": items},
+        )
+    pdf = HTML(string=html, base_url=None).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="agreement-organisation-{loan.pk}.pdf"'
+    return response
+
+
+# --- Digisprong: bulk return of a class -------------------------------------------------
+
+
+def _summary(counts: dict[str, int]) -> str:
+    labels = dict(ReturnOutcome.choices)
+    parts = [f"{labels[key]}: {counts[key]}" for key in ReturnOutcome.values if counts.get(key)]
+    total = sum(counts.values())
+    return ngettext(
+        "%(count)s device is back (%(outcomes)s).",
+        "%(count)s devices are back (%(outcomes)s).",
+        total,
+    ) % {
+        "count": total,
+        "outcomes": "; ".join(parts),
+    }
+
+
+@hub_view("lending.manage")
+def class_list(request: HubRequest) -> HttpResponse:
+    """The classes with long-term assignments: choose one to take its devices back."""
+    page = paginate(request, queries.school_classes(hub=request.hub))
+    return render(request, "lending/class_list.html", {"page": page})
+
+
+CLASS_RETURN_LIMIT = 300
+
+
+@hub_view("lending.manage")
+def class_return(request: HubRequest, pk: int) -> HttpResponse:
+    """End of the school year: take the devices of a class back at once. A first post
+    shows what will happen; the confirmation does it, all or nothing."""
+    school_class: SchoolClass = _get(request, SchoolClass.objects.all(), pk)
+    loans = queries.class_open_loans(school_class, limit=CLASS_RETURN_LIMIT)
+    form = BulkReturnForm(
+        _posted(request),
+        rows=[(loan.pk, f"{loan.device.tag} ({loan.participant.display_name})") for loan in loans],
+    )
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") != "yes":
+            confirming = "edit" not in request.POST
+        else:
+            try:
+                counts = services.class_return(
+                    actor=request.user,
+                    school_class=school_class,
+                    loan_ids=form.picked(),
+                    **form.service_kwargs(),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _summary(counts))
+                return redirect("lending:class_return", hub=request.hub.slug, pk=school_class.pk)
+    chosen: list[dict[str, Any]] = []
+    if confirming:
+        labels = dict(ReturnOutcome.choices)
+        chosen = [
+            {"label": row["label"], "outcome": labels[form.outcome_of(row["pk"])]}
+            for row in form.rows
+            if row["pk"] in set(form.picked())
+        ]
+    return render(
+        request,
+        "lending/class_return.html",
+        {
+            "school_class": school_class,
+            "form": form,
+            "loans": loans,
+            "more": len(loans) == CLASS_RETURN_LIMIT,
+            "confirming": confirming,
+            "chosen": chosen,
+        },
+    )

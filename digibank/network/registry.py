@@ -83,3 +83,36 @@ def hub_nav(permissions: frozenset[str]) -> list[NavItem]:
 def hub_figures_provider_count() -> int:
     """How many apps add figures to programme pages (each costs a fixed query or two)."""
     return len(_hub_figures_providers)
+
+
+# provider(request) -> panel or None: a section on the home page (where a user starts),
+# for work that is not in a hub, such as an organisation's funding applications.
+HomeProvider = Callable[[HttpRequest], DashboardPanel | None]
+# provider(request, programme) -> panel or None: a section on a programme's page, for
+# the programme's officers and reviewers (calls, applications, grants).
+ProgrammeProvider = Callable[[HttpRequest, Any], DashboardPanel | None]
+
+_home_providers: list[tuple[int, HomeProvider]] = []
+_programme_providers: list[tuple[int, ProgrammeProvider]] = []
+
+
+def register_home_section(provider: HomeProvider, *, order: int = 100) -> None:
+    if all(existing is not provider for _, existing in _home_providers):
+        _home_providers.append((order, provider))
+        _home_providers.sort(key=lambda item: item[0])
+
+
+def home_sections(request: HttpRequest) -> list[DashboardPanel]:
+    sections = (provider(request) for _, provider in _home_providers)
+    return [section for section in sections if section is not None]
+
+
+def register_programme_section(provider: ProgrammeProvider, *, order: int = 100) -> None:
+    if all(existing is not provider for _, existing in _programme_providers):
+        _programme_providers.append((order, provider))
+        _programme_providers.sort(key=lambda item: item[0])
+
+
+def programme_sections(request: HttpRequest, programme: Any) -> list[DashboardPanel]:
+    sections = (provider(request, programme) for _, provider in _programme_providers)
+    return [section for section in sections if section is not None]

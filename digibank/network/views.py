@@ -497,5 +497,6 @@ def programme_detail(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "columns": columns,
+        "sections": registry.programme_sections(request, programme),
     }
     return render(request, "network/programme_detail.html", context)

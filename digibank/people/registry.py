@@ -28,11 +28,16 @@ The timeline registry lives in `people.timeline`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.db.models import QuerySet
     from django.http import HttpRequest
+    from django.utils.functional import Promise
 
     from digibank.network.registry import DashboardPanel
 
@@ -88,3 +93,49 @@ def register_anonymise_handler(handler: AnonymiseHandler) -> None:
 
 def anonymise_handlers() -> list[AnonymiseHandler]:
     return list(_anonymise_handlers)
+
+
+# Reach sources: how an app says which participants it served. A source returns a
+# queryset of participant ids (values_list("participant_id", flat=True)) for one hub
+# and a half-open time window [start, end). Funding unions them into one query to
+# count "users reached" (see funding.reach).
+ReachSource = Callable[[int, "datetime", "datetime"], "QuerySet[Any]"]
+
+_reach_sources: list[ReachSource] = []
+
+
+def register_reach_source(source: ReachSource) -> None:
+    if source not in _reach_sources:
+        _reach_sources.append(source)
+
+
+def reach_sources() -> list[ReachSource]:
+    return list(_reach_sources)
+
+
+# Report figures: what an app can tell a funder about one hub in a period, for the
+# pre-filled grant report (funding.queries.reports.live_figures). A provider gets the hub
+# id and the half-open window [start, end) and returns a few figures, each at a bounded
+# number of queries whatever the amount of data. Aggregates only: never personal data.
+@dataclass(frozen=True)
+class ReportFigure:
+    key: str  # stable, e.g. "helpdesk.questions"
+    label: str | Promise  # shown to people
+    value: int | float
+    # Rows of a table under the figure, e.g. help questions by topic.
+    breakdown: Sequence[tuple[str, int | float]] = field(default_factory=list)
+    unit: str = ""
+
+
+ReportFigureProvider = Callable[[int, "datetime", "datetime"], list[ReportFigure]]
+
+_report_figure_providers: list[ReportFigureProvider] = []
+
+
+def register_report_figures(provider: ReportFigureProvider) -> None:
+    if provider not in _report_figure_providers:
+        _report_figure_providers.append(provider)
+
+
+def report_figure_providers() -> list[ReportFigureProvider]:
+    return list(_report_figure_providers)

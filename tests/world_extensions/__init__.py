@@ -5,7 +5,15 @@ them without editing world.py or urlwalk.py. A module may define:
   each new kind for that hub with `side.add(kind, *rows)`, and list text another hub must
   never see in `side.personal_data` (a person's data) or `side.hub_records`;
 - `KWARG_KINDS`, `KIND_ALIASES`, `APP_DEFAULT_KIND`: lessons for the URL walker, merged
-  into the dicts of the same names in tests/urlwalk.py.
+  into the dicts of the same names in tests/urlwalk.py;
+- `EXTRA_ROLES` and `make_users(*, make_user, programme) -> {role: user}`: more signed-in
+  roles to walk as (they see no personal data), created before `fill` (side A's `fill`
+  finds them in `side.users`);
+- `OPENER_ROLES`: URL namespace -> the role that opens side A's own records there (the
+  walker checks it does not get 404, which would mean a wrongly guessed kind); defaults:
+  the coordinator on hub pages, the programme officer on programme pages;
+- `PUBLIC_URL_NAMES`: URLs anyone may open for any record (a published call): walked for
+  server errors and leaks, not expected to refuse.
 """
 
 from __future__ import annotations

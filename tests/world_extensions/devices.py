@@ -7,7 +7,15 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
-from digibank.devices.models import DataWipe, Device, DeviceStatus, Repair, StockTake, tag_for_id
+from digibank.devices.models import (
+    DataWipe,
+    Device,
+    DevicePhoto,
+    DeviceStatus,
+    Repair,
+    StockTake,
+    tag_for_id,
+)
 
 KWARG_KINDS: dict[tuple[str, str], str] = {
     ("devices:detail", "pk"): "device",
@@ -18,8 +26,27 @@ KWARG_KINDS: dict[tuple[str, str], str] = {
     ("devices:wipe_certificate", "pk"): "device",
     ("devices:wipe_certificate", "wipe_pk"): "wipe",
     ("devices:stock_take", "pk"): "stock_take",
+    ("devices:edit", "pk"): "device",
+    ("devices:photo_add", "pk"): "device",
+    ("devices:photo", "pk"): "device",
+    ("devices:photo", "photo_pk"): "photo",
+    ("devices:photo_thumbnail", "pk"): "device",
+    ("devices:photo_thumbnail", "photo_pk"): "photo",
+    ("devices:photo_delete", "pk"): "device",
+    ("devices:photo_delete", "photo_pk"): "photo",
 }
 APP_DEFAULT_KIND: dict[str, str] = {"devices": "device"}
+
+
+def _png() -> bytes:
+    """A tiny PNG: the walk only needs a stored photo file."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(out, "PNG")
+    return out.getvalue()
 
 
 def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: list[Any]) -> None:
@@ -66,6 +93,20 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
     )
     side.add("repair", repair)
     side.hub_records.append(f"Broken hinge {label}")
+    photo = DevicePhoto(
+        hub=hub,
+        device=devices[0],
+        content_type="image/png",
+        width=1,
+        height=1,
+        description=f"Scratch {label}",
+        uploaded_by=colleague,
+    )
+    photo.image.save(f"walk-{label}.png", ContentFile(_png()), save=False)
+    photo.thumbnail.save(f"walk-{label}-thumb.png", ContentFile(_png()), save=False)
+    photo.save()
+    side.add("photo", photo)
+    side.hub_records.append(f"Scratch {label}")
     take = StockTake.objects.create(hub=hub, location=location, done_by=colleague)
     take.seen.create(device=devices[1])
     side.add("stock_take", take)

@@ -3,13 +3,15 @@ offer, a refused request, and a loan per hub."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from digibank.devices.models import DeviceStatus
 from digibank.devices.services import device_register, device_transition
 from digibank.lending import services
-from digibank.lending.models import LendingPolicy
+from digibank.lending.models import LendingPolicy, SchoolClass
 from digibank.network.models import HubPartner, Organisation
 
 _PK = "pk"
@@ -31,6 +33,13 @@ KWARG_KINDS: dict[tuple[str, str], str] = {
     ("lending:agreement", _PK): "loan",
     ("lending:reservation", _PK): "organisation_reservation",
     ("lending:reservation_cancel", _PK): "organisation_reservation",
+    ("lending:reservation_hand_over", _PK): "organisation_reservation",
+    ("lending:organisation_loan", _PK): "organisation_loan",
+    ("lending:organisation_signed", _PK): "organisation_loan",
+    ("lending:organisation_agreement", _PK): "organisation_loan",
+    ("lending:loan_deposit", _PK): "loan",
+    ("lending:loan_deposit_refund", _PK): "loan",
+    ("lending:class_return", _PK): "school_class",
 }
 APP_DEFAULT_KIND: dict[str, str] = {"lending": "loan"}
 
@@ -91,3 +100,35 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
     )
     side.add("organisation_reservation", reservation)
     side.hub_records.append(f"Class of {label}")
+
+    # A set handed over to the partner (an organisation loan), and a class with
+    # long-term assignments for the bulk return.
+    today = timezone.localdate()
+    current = services.reservation_create(
+        actor=colleague,
+        hub=hub,
+        partner=partner,
+        purpose=f"Course of {label}",
+        starts_on=today,
+        ends_on=today + timedelta(days=30),
+        devices=[_ready_monitor(side, colleague, label)],
+    )
+    side.add("organisation_reservation", current)
+    organisation_loan = services.organisation_checkout(
+        actor=colleague,
+        reservation=current,
+        device_ids=[item.device_id for item in current.items.all()],
+        picked_up_by=f"Contact of {label}",
+    )
+    side.add("organisation_loan", organisation_loan)
+    side.hub_records += [f"Course of {label}", f"Contact of {label}"]
+    device = _ready_monitor(side, colleague, label)
+    services.class_assign(
+        actor=colleague,
+        hub=hub,
+        rows=[{"given_name": "Pupil", "family_name": f"Of {label}", "tag": str(device.tag)}],
+        class_name=f"Class 5 of {label}",
+    )
+    side.add("school_class", SchoolClass.objects.get(hub=hub))
+    side.hub_records.append(f"Class 5 of {label}")
+    side.personal_data.append(f"Pupil Of {label}")

@@ -4,17 +4,15 @@ ticket numbers. Real threads, each with its own connection, on SQLite and Postgr
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from digibank.accounts.models import User
 from digibank.appointments import services
 from digibank.appointments.models import Appointment, QueueTicket, Topic
+from digibank.core.testing import Outcome, labels, run_at_once
 from digibank.network.models import Hub, Location
 from digibank.people.models import Participant
 
@@ -24,31 +22,14 @@ BOOKERS = 8
 CAPACITY = 3
 
 
-def run_at_once(actions: list[Callable[[], None]]) -> list[str]:
-    start = threading.Barrier(len(actions))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def worker(action: Callable[[], None]) -> None:
-        try:
-            start.wait()
-            action()
-            outcome = "done"
-        except ValidationError as error:
-            outcome = "full" if "no longer free" in str(error) else f"refused: {error}"
-        except Exception as error:  # reported in the outcome, never swallowed
-            outcome = f"error: {error!r}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(outcomes)
+def _booking_labels(outcomes: list[Outcome[None]]) -> list[str]:
+    """The sorted labels, with "full" for a booking refused because the slot is taken."""
+    return sorted(
+        "full"
+        if any("no longer free" in message for message in outcome.messages)
+        else outcome.label(messages=True)
+        for outcome in outcomes
+    )
 
 
 @pytest.mark.concurrency
@@ -83,7 +64,7 @@ def test_simultaneous_bookings_never_exceed_the_slot(
 
         return action
 
-    outcomes = run_at_once([booking(person) for person in people])
+    outcomes = _booking_labels(run_at_once([booking(person) for person in people]))
     assert outcomes == ["done"] * CAPACITY + ["full"] * (BOOKERS - CAPACITY)
     booked = Appointment.objects.filter(location=location, starts_at=when, status="booked")
     assert booked.count() == CAPACITY
@@ -98,7 +79,7 @@ def test_simultaneous_walk_ins_get_distinct_numbers(
     def arrive() -> None:
         services.ticket_take(actor=None, location=Location.objects.get(pk=location.pk))
 
-    outcomes = run_at_once([arrive for _ in range(BOOKERS)])
+    outcomes = labels(run_at_once([arrive for _ in range(BOOKERS)]), messages=True)
     assert outcomes == ["done"] * BOOKERS
     numbers = sorted(QueueTicket.objects.values_list("number", flat=True))
     assert numbers == list(range(1, BOOKERS + 1))

@@ -4,41 +4,18 @@ own database connection, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from digibank.accounts.models import User
 from digibank.assessments import services
 from digibank.assessments.models import Assessment, Statement
+from digibank.core.testing import labels, run_at_once
 from digibank.learning.models import Course
 from digibank.network.models import Hub
 from digibank.people.models import Participant
-
-
-def run_at_once(*actions: Callable[[], None]) -> list[str]:
-    start = threading.Barrier(len(actions))
-    outcomes: list[str] = []
-
-    def worker(action: Callable[[], None]) -> None:
-        start.wait()
-        try:
-            action()
-            outcomes.append("done")
-        except Exception as error:  # any failure is reported in the outcome
-            outcomes.append(f"error: {error!r}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(outcomes)
 
 
 @pytest.mark.concurrency
@@ -61,7 +38,10 @@ def test_simultaneous_assessments_of_one_person(hub: Hub, staff: User, make_part
 
         return action
 
-    outcomes = run_at_once(*(take("before") for _ in range(4)), *(take("after") for _ in range(4)))
+    outcomes = labels(
+        run_at_once([take("before") for _ in range(4)] + [take("after") for _ in range(4)]),
+        messages=True,
+    )
     assert outcomes == ["done"] * 8
     assert Assessment.objects.filter(participant=person).count() == 8
     assert Assessment.objects.filter(participant=person, latest=True).count() == 2

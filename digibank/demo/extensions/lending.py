@@ -2,8 +2,8 @@
 demo put "on loan", earlier returned loans of the devices, and a few requests on the
 waiting lists. Written with the bulk loader; depends only on the seed.
 
-Tiny and small: one or two earlier loans per device. Large: about ten per device, so
-about 1,500,000 loans for the 150,000 devices."""
+Tiny and small: one or two earlier loans per device. Large: about eleven per device, so
+over 1,500,000 loans for the 150,000 devices."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ Output = Callable[[str], None]
 
 ORDER = 50  # after devices (40)
 PAST_LOANS = {"tiny": 1, "small": 2}
-LARGE_PAST_LOANS = 9
+LARGE_PAST_LOANS = 11  # with the open loans: over 1,500,000 loans at 150,000 devices
 CHUNK = 50_000
 CONDITIONS = (
     "Neem goed zorg voor het toestel. Breng het op tijd terug, met de lader. "

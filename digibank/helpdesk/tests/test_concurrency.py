@@ -9,10 +9,10 @@ from collections.abc import Callable
 import pytest
 
 from digibank.accounts.models import Membership, User
+from digibank.core.testing import labels, run_at_once
 from digibank.helpdesk import services
 from digibank.helpdesk.models import DigihelperProfile, HelpQuestion, HelpTopic
 from digibank.network.models import Hub, Location
-from digibank.network.tests.test_team_concurrency import run_at_once
 
 from .conftest import make_location
 
@@ -35,7 +35,7 @@ def test_profile_saved_twice_at_once(hub: Hub, digihelper: User) -> None:
 
         return action
 
-    assert run_at_once(save("ar"), save("fr")) == ["done", "done"]
+    assert labels(run_at_once([save("ar"), save("fr")]), messages=True) == ["done", "done"]
     profile = DigihelperProfile.objects.get(membership=membership)
     assert profile.languages.count() == 1
 
@@ -49,5 +49,5 @@ def test_tally_burst_counts_every_tap(hub: Hub, digihelper: User) -> None:
     def tap() -> None:
         services.help_tally(actor=digihelper, hub=hub, location=location, topic=topic)
 
-    assert run_at_once(*[tap] * 6) == ["done"] * 6
+    assert labels(run_at_once([tap] * 6), messages=True) == ["done"] * 6
     assert HelpQuestion.objects.filter(is_complete=False).count() == 6

@@ -4,41 +4,16 @@ threads with their own connections, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from digibank.accounts.models import User
+from digibank.core.testing import labels, run_at_once
 from digibank.learning import services
 from digibank.learning.models import Enrolment, Offer, Session
 
 from .conftest import MakeParticipant, MakeSession
-
-
-def run_at_once(*actions: Callable[[], str]) -> list[str]:
-    start = threading.Barrier(len(actions))
-    outcomes: list[str] = []
-
-    def worker(action: Callable[[], str]) -> None:
-        start.wait()
-        try:
-            outcomes.append(action())
-        except ValidationError:
-            outcomes.append("refused")
-        except Exception as error:  # any other failure is reported in the outcome
-            outcomes.append(f"error: {error!r}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(outcomes)
 
 
 @pytest.mark.concurrency
@@ -60,7 +35,7 @@ def test_fifty_at_once_for_ten_seats(
 
         return action
 
-    outcomes = run_at_once(*(enrol(person.pk) for person in people))
+    outcomes = labels(run_at_once([enrol(person.pk) for person in people]))
     assert outcomes.count("enrolled") == 10
     assert outcomes.count("waiting") == 40
     session.refresh_from_db()
@@ -84,5 +59,5 @@ def test_an_offer_accepted_twice_at_once_counts_once(
     def accept() -> str:
         return services.offer_accept(actor=staff, offer=Offer.objects.get(pk=offer_id)).status
 
-    assert run_at_once(accept, accept) == ["enrolled", "refused"]
+    assert labels(run_at_once([accept, accept])) == ["enrolled", "refused"]
     assert Enrolment.objects.filter(session=session, status="enrolled").count() == 1

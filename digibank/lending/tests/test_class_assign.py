@@ -28,7 +28,8 @@ def test_class_list_assigns_a_device_per_pupil(
     a, b = make_device(), make_device()
     text = f"voornaam;familienaam;label\nLina;Janssens;{a.tag}\nYusuf;Demir;{b.tag}\n"
     response = client_for(coordinator).post(
-        lending_url(hub, "class_assign"), {"file": _csv(text), "goals_plan": "Schoolwerk"}
+        lending_url(hub, "class_assign"),
+        {"file": _csv(text), "goals_plan": "Schoolwerk", "class_name": "5A"},
     )
     assert response.status_code == 302
     loans = Loan.objects.order_by("pk")
@@ -42,7 +43,9 @@ def test_one_bad_row_saves_nothing(
 ) -> None:
     a = make_device()
     text = f"given_name,family_name,tag\nLina,Janssens,{a.tag}\nYusuf,Demir,DB99999999\n,,{a.tag}\n"
-    response = client_for(coordinator).post(lending_url(hub, "class_assign"), {"file": _csv(text)})
+    response = client_for(coordinator).post(
+        lending_url(hub, "class_assign"), {"file": _csv(text), "class_name": "5A"}
+    )
     assert response.status_code == 200
     assert b"Row 3: no device of this hub has the tag" in response.content
     assert b"Row 4: give the pupil" in response.content
@@ -54,7 +57,7 @@ def test_bad_columns_are_explained(
     client_for: Callable[[User], Client], coordinator: User, hub: Hub
 ) -> None:
     response = client_for(coordinator).post(
-        lending_url(hub, "class_assign"), {"file": _csv("a,b\n1,2\n")}
+        lending_url(hub, "class_assign"), {"file": _csv("a,b\n1,2\n"), "class_name": "5A"}
     )
     assert response.status_code == 200
     assert b"must name the columns" in response.content

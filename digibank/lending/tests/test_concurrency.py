@@ -3,14 +3,12 @@ the same moment by two desks is accepted once. Real threads, on SQLite and Postg
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from digibank.accounts.models import User
+from digibank.core.testing import labels, run_at_once
 from digibank.devices.models import Device, DeviceStatus
 from digibank.lending import services
 from digibank.lending.models import DeviceOffer, Loan, OfferStatus
@@ -18,30 +16,6 @@ from digibank.network.models import Hub
 from digibank.people.models import Participant
 
 from .conftest import MakeParticipant
-
-
-def run_at_once(actions: list[Callable[[], None]]) -> list[str]:
-    start = threading.Barrier(len(actions))
-    outcomes: list[str] = []
-
-    def worker(action: Callable[[], None]) -> None:
-        try:
-            start.wait()
-            action()
-            outcomes.append("done")
-        except ValidationError as error:
-            outcomes.append("refused: " + " ".join(error.messages))
-        except Exception as error:  # reported in the outcome
-            outcomes.append(f"error: {error!r}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(outcomes)
 
 
 @pytest.mark.concurrency
@@ -59,7 +33,7 @@ def test_twenty_checkouts_of_one_device_lend_it_once(
 
         return action
 
-    outcomes = run_at_once([checkout(person) for person in people])
+    outcomes = labels(run_at_once([checkout(person) for person in people]), messages=True)
     assert outcomes.count("done") == 1, outcomes
     refused = [o for o in outcomes if o != "done"]
     assert len(refused) == 19
@@ -81,7 +55,7 @@ def test_an_offer_is_accepted_once(
     def accept() -> None:
         services.offer_accept(actor=staff, offer=DeviceOffer.objects.get(pk=offer.pk))
 
-    outcomes = run_at_once([accept for _ in range(8)])
+    outcomes = labels(run_at_once([accept for _ in range(8)]), messages=True)
     assert outcomes.count("done") == 1, outcomes
     assert all(o.startswith("refused:") for o in outcomes if o != "done"), outcomes
     assert Loan.objects.count() == 1

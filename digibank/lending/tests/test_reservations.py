@@ -3,17 +3,16 @@ a device, yearly caps hold, also when two reservations are made at once."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 
 from digibank.accounts.models import User
+from digibank.core.testing import labels, run_at_once
 from digibank.devices.models import Device
 from digibank.lending import services
 from digibank.lending.models import OrganisationReservation, ReservedDevice
@@ -111,29 +110,12 @@ def test_two_overlapping_reservations_at_once_take_a_device_once(
 ) -> None:
     partner = _partner(hub)
     devices = [make_device(), make_device()]
-    start = threading.Barrier(6)
-    outcomes: list[str] = []
 
-    def worker() -> None:
-        try:
-            start.wait()
-            _reserve(
-                staff, hub, partner, list(reversed(devices)), date(2026, 5, 1), date(2026, 5, 9)
-            )
-            outcomes.append("done")
-        except ValidationError:
-            outcomes.append("refused")
-        except Exception as error:  # reported
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
+    def reserve() -> None:
+        _reserve(staff, hub, partner, list(reversed(devices)), date(2026, 5, 1), date(2026, 5, 9))
 
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert sorted(outcomes) == ["done"] + ["refused"] * 5
+    outcomes = labels(run_at_once([reserve] * 6))
+    assert outcomes == ["done"] + ["refused"] * 5
     assert OrganisationReservation.objects.count() == 1
 
 

@@ -3,42 +3,15 @@ one: real threads, each with its own database connection, on SQLite and PostgreS
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from digibank.accounts.models import Membership, User
 from digibank.accounts.roles import HubRole
+from digibank.core.testing import labels, run_at_once
 from digibank.network import services
 from digibank.network.models import Hub
-
-
-def run_at_once(*actions: Callable[[], None]) -> list[str]:
-    """Start the actions together on their own threads; what each one ended with."""
-    start = threading.Barrier(len(actions))
-    outcomes: list[str] = []
-
-    def worker(action: Callable[[], None]) -> None:
-        start.wait()
-        try:
-            action()
-            outcomes.append("done")
-        except ValidationError:
-            outcomes.append("refused")
-        except Exception as error:  # any other failure is reported in the outcome
-            outcomes.append(f"error: {error!r}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
 
 
 @pytest.mark.concurrency
@@ -60,7 +33,7 @@ def test_two_coordinators_stepping_down_at_once_leave_one(
 
         return action
 
-    assert run_at_once(step_down(first), step_down(second)) == ["done", "refused"]
+    assert labels(run_at_once([step_down(first), step_down(second)])) == ["done", "refused"]
     still_coordinating = Membership.objects.filter(
         hub=hub, role=HubRole.COORDINATOR, is_active=True
     )

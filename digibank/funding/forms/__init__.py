@@ -1,0 +1,1 @@
+"""Funding forms, one module per area: calls, applications, reviews, grants, reports."""

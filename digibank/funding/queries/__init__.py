@@ -1,0 +1,1 @@
+"""Funding queries, one module per area: calls, applications, reviews, grants, reports."""

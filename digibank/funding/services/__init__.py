@@ -1,0 +1,1 @@
+"""Funding services, one module per area: calls, applications, reviews, grants, reports."""

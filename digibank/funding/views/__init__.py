@@ -1,0 +1,1 @@
+"""Funding views, one module per area: calls, applications, reviews, grants, reports."""

@@ -1,0 +1,322 @@
+"""Grant pages. Officers (/programmes/<programme>/grants/…) keep the bank account, the
+instalment plan, payments and reach tiers; the hub's coordinator (/h/<hub>/grant/) sees
+the grant, the reach so far and what it earned. Views stay thin: a form checks input,
+a service changes state; grants of another programme or hub answer 404."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from digibank.accounts.scoping import HubRequest, hub_view
+from digibank.core.actions import perform
+from digibank.core.forms import add_service_errors
+from digibank.core.pagination import paginate
+from digibank.network.registry import DashboardPanel
+
+from ..access import OfficerRequest, is_officer, officer_view
+from ..forms.grants import (
+    BankAccountForm,
+    BaseTierFormSet,
+    InstalmentForm,
+    PaidForm,
+    TierFormSet,
+    tier_initial,
+)
+from ..models import Grant, Instalment, PaymentStatus, ReachTier
+from ..queries import grants as queries
+from ..services import grants as services
+
+MAX_ID = 2**63 - 1
+
+
+def _grant(request: OfficerRequest, pk: int) -> Grant:
+    grant = queries.programme_grant(request.programme, pk)
+    if grant is None:
+        raise Http404
+    return grant
+
+
+def _instalment(grant: Grant, pk: int) -> Instalment:
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    found = Instalment.objects.filter(grant=grant, pk=pk).select_related("grant").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _detail_url(request: OfficerRequest, grant: Grant) -> str:
+    return reverse(
+        "funding_grants:detail", kwargs={"programme": request.programme.slug, "pk": grant.pk}
+    )
+
+
+# --- officers ---------------------------------------------------------------------------
+
+
+@officer_view
+def grant_list(request: OfficerRequest) -> HttpResponse:
+    page = paginate(request, queries.programme_grants(request.programme))
+    return render(request, "funding/grants/list.html", {"page": page})
+
+
+@officer_view
+def grant_detail(request: OfficerRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    return render(request, "funding/grants/detail.html", _detail_context(grant))
+
+
+def _detail_context(grant: Grant) -> dict[str, Any]:
+    instalments = queries.grant_instalments(grant)
+    reports = queries.grant_reports(grant)
+    return {
+        "grant": grant,
+        "iban": services.format_iban(grant.iban),
+        "iban_valid": services.iban_is_valid(grant.iban),
+        "instalments": instalments,
+        "totals": queries.plan_totals(grant, instalments),
+        "reports": reports,
+        "reach": queries.grant_reach(grant),
+        "statuses": PaymentStatus,
+        "advance_percent": services.ADVANCE_PERCENT,
+    }
+
+
+@officer_view
+def bank_account(request: OfficerRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    form = BankAccountForm(
+        request.POST if request.method == "POST" else None,
+        initial={"iban": services.format_iban(grant.iban), "account_holder": grant.account_holder},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_bank_account_set(
+                actor=request.user,
+                grant=grant,
+                iban=form.cleaned_data["iban"],
+                account_holder=form.cleaned_data["account_holder"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The bank account is saved."))
+            return redirect(_detail_url(request, grant))
+    return render(request, "funding/grants/bank_account.html", {"grant": grant, "form": form})
+
+
+@officer_view
+def instalment_add(request: OfficerRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    form = InstalmentForm(request.POST if request.method == "POST" else None, grant=grant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.instalment_add(actor=request.user, grant=grant, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The instalment is planned."))
+            return redirect(_detail_url(request, grant))
+    return render(
+        request,
+        "funding/grants/instalment_form.html",
+        {"grant": grant, "form": form, "instalment": None, "left": _left(grant)},
+    )
+
+
+def _left(grant: Grant, leaving_out: Instalment | None = None) -> int:
+    rows = Instalment.objects.filter(grant=grant)
+    if leaving_out is not None:
+        rows = rows.exclude(pk=leaving_out.pk)
+    return max(grant.amount_cents - sum(rows.values_list("amount_cents", flat=True)), 0)
+
+
+@officer_view
+def instalment_edit(request: OfficerRequest, pk: int, instalment: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    row = _instalment(grant, instalment)
+    if row.status == PaymentStatus.PAID:
+        messages.error(request, _("This instalment is paid. A paid instalment cannot be changed."))
+        return redirect(_detail_url(request, grant))
+    form = InstalmentForm(
+        request.POST if request.method == "POST" else None,
+        grant=grant,
+        initial=InstalmentForm.initial_for(row),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.instalment_update(actor=request.user, instalment=row, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The instalment is saved."))
+            return redirect(_detail_url(request, grant))
+    return render(
+        request,
+        "funding/grants/instalment_form.html",
+        {"grant": grant, "form": form, "instalment": row, "left": _left(grant, row)},
+    )
+
+
+@officer_view
+@require_POST
+def instalment_remove(request: OfficerRequest, pk: int, instalment: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    row = _instalment(grant, instalment)
+    return perform(
+        request,
+        lambda: services.instalment_remove(actor=request.user, instalment=row),
+        success=_("The instalment is removed."),
+        then=_detail_url(request, grant),
+        separate_errors=True,
+    )
+
+
+@officer_view
+@require_POST
+def standard_plan(request: OfficerRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    return perform(
+        request,
+        lambda: services.instalment_standard_plan(actor=request.user, grant=grant),
+        success=_("The standard plan is made: an advance and a balance."),
+        then=_detail_url(request, grant),
+        separate_errors=True,
+    )
+
+
+@officer_view
+@require_POST
+def instalment_approve(request: OfficerRequest, pk: int, instalment: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    row = _instalment(grant, instalment)
+    return perform(
+        request,
+        lambda: services.instalment_approve(actor=request.user, instalment=row),
+        success=_("The payment is approved."),
+        then=_detail_url(request, grant),
+        separate_errors=True,
+    )
+
+
+@officer_view
+def instalment_paid(request: OfficerRequest, pk: int, instalment: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    row = _instalment(grant, instalment)
+    if row.status != PaymentStatus.APPROVED:
+        if row.status == PaymentStatus.PAID:
+            messages.error(request, _("This instalment is already paid."))
+        else:
+            messages.error(request, _("Approve this instalment before you record it as paid."))
+        return redirect(_detail_url(request, grant))
+    form = PaidForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.instalment_mark_paid(
+                actor=request.user,
+                instalment=row,
+                paid_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The payment is recorded as paid."))
+            return redirect(_detail_url(request, grant))
+    return render(
+        request, "funding/grants/paid_form.html", {"grant": grant, "instalment": row, "form": form}
+    )
+
+
+@officer_view
+def tiers_edit(request: OfficerRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    tiers = list(ReachTier.objects.filter(grant=grant))
+    formset = cast(
+        BaseTierFormSet,
+        TierFormSet(
+            request.POST if request.method == "POST" else None,
+            initial=tier_initial(tiers),
+            prefix="tiers",
+        ),
+    )
+    service_errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.reach_tiers_set(actor=request.user, grant=grant, tiers=formset.tiers())
+        except ValidationError as error:
+            service_errors = list(error.messages)
+        else:
+            messages.success(request, _("The reach tiers are saved."))
+            return redirect(_detail_url(request, grant))
+    return render(
+        request,
+        "funding/grants/tiers.html",
+        {
+            "grant": grant,
+            "formset": formset,
+            "service_errors": service_errors,
+            "flemish": services.FLEMISH_2025_2026_TIERS,
+        },
+    )
+
+
+@officer_view
+@require_POST
+def tiers_flemish(request: OfficerRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    services.reach_tiers_flemish_2025(actor=request.user, grant=grant)
+    messages.success(request, _("The Flemish 2025–2026 tiers are set."))
+    return redirect(_detail_url(request, grant))
+
+
+# --- the hub's coordinator --------------------------------------------------------------
+
+
+def _reports_url(hub_slug: str) -> str | None:
+    try:
+        return reverse("funding_reports:hub_reports", kwargs={"hub": hub_slug})
+    except NoReverseMatch:
+        return None
+
+
+@hub_view("funding.report")
+def hub_grant(request: HubRequest) -> HttpResponse:
+    grants = [
+        {
+            "grant": grant,
+            "reach": queries.grant_reach(grant),
+            "instalments": (instalments := queries.grant_instalments(grant)),
+            "totals": queries.plan_totals(grant, instalments),
+        }
+        for grant in queries.hub_grants(request.hub)
+    ]
+    return render(
+        request,
+        "funding/grants/hub_grant.html",
+        {"grants": grants, "reports_url": _reports_url(request.hub.slug)},
+    )
+
+
+# --- the programme page ---------------------------------------------------------------
+
+
+def programme_section(request: HttpRequest, programme: Any) -> DashboardPanel | None:
+    """A section on the programme page: officers find the programme's grants here."""
+    if not is_officer(request.user, programme):
+        return None
+    return DashboardPanel(
+        "funding/grants/programme_section.html",
+        {
+            "grants_programme": programme,
+            "grants_count": Grant.objects.filter(programme=programme).count(),
+        },
+    )

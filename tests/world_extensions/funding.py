@@ -71,6 +71,8 @@ for _name in ("colleague_confirm", "colleague_refuse"):
 for _name in ("officer_applicant_confirm", "officer_applicant_refuse"):
     KWARG_KINDS[(f"funding_applications:{_name}", "applicant_pk")] = "pending_applicant"
 KIND_ALIASES: dict[str, str] = {
+    # "apply/<int:pk>/…": an application.
+    "apply": "application",
     "reviewassignment": "assignment",
     "review": "assignment",
     "applicationpartner": "application_partner",

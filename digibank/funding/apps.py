@@ -80,4 +80,5 @@ def _register_reports() -> None:
 
     register_actions(report_services.ACTIONS)
     register_daily(tasks.remind_reports_due)
+    register_daily(tasks.count_grants_reach)
     register_programme_section(report_views.programme_section, order=50)

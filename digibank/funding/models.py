@@ -545,6 +545,10 @@ class Grant(TimestampedModel):
     ends_on = models.DateField(_("ends on"))
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
+    # Users reached in the grant period, as last counted by the daily task (an exact
+    # count takes a fraction of a second per hub, too slow for a page listing grants).
+    reach_users = models.PositiveIntegerField(_("users reached"), null=True, blank=True)
+    reach_counted_at = models.DateTimeField(_("reach counted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "id"]

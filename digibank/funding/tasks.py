@@ -1,6 +1,6 @@
 """Background work of funding, run by the task worker and enqueued on commit:
 telling applicants about a decision, telling coordinators about the review of their
-report, and the daily reminder of reports due. Each message is sent once per occasion
+report, the daily reminder of reports due, and the daily count of each grant's reach. Each message is sent once per occasion
 and person (core.messaging.send_once keys), in the person's own language, however
 often a task runs."""
 
@@ -21,6 +21,7 @@ from digibank.network.templatetags.network import euros
 
 from .models import Determination, Outcome, Report, ReportStatus
 from .queries import reports as report_queries
+from .services import grants as grant_services
 
 MESSAGE_LANGUAGES = ("nl", "fr", "en")
 
@@ -224,3 +225,18 @@ def remind_reports_due() -> int:
                     email=user.email,
                 )
     return sent
+
+
+# --- reach ---------------------------------------------------------------------------------
+
+
+@task
+def count_grants_reach() -> int:
+    """Daily: count the users reached of every grant whose count can still change, so
+    the programme dashboard and its exports list grants without counting each."""
+    today = timezone.localdate()
+    counted = 0
+    for grant in grant_services.grants_to_count(today).order_by("pk").iterator():
+        grant_services.grant_count_reach(grant=grant)
+        counted += 1
+    return counted

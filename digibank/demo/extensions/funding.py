@@ -52,7 +52,7 @@ from digibank.funding.models import (
     Score,
 )
 from digibank.funding.queries.reports import figures_snapshot, live_figures
-from digibank.funding.services.grants import FLEMISH_2025_2026_TIERS
+from digibank.funding.services.grants import FLEMISH_2025_2026_TIERS, grant_count_reach
 from digibank.funding.services.reports import standard_schedule
 from digibank.network.models import (
     HubPartner,
@@ -432,6 +432,8 @@ def seed(*, hubs: list[Any], scale: Any, seed: int, now: datetime, out: Output) 
         _reports_and_instalments(
             grant, officer=officer, coordinator=coordinator, full=index < 2, now=now
         )
+        # What the nightly task does, so the dashboard shows reach from the start.
+        grant_count_reach(grant=grant)
         granted += 1
     out(
         f"  funding: 2 calls, 4 rounds, {len(OTHER_APPLICATIONS) + granted} applications, "

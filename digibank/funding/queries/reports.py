@@ -2,7 +2,7 @@
 coordinator or an officer sees, and the programme dashboard (money, rounds, grants'
 reach). Every function runs a bounded number of queries, whatever the amount of data:
 the live figures cost a fixed few queries per registered figure provider, the dashboard
-a fixed number plus one reach count per grant on the page shown."""
+a fixed number; the grants' reach comes from their daily count."""
 
 from __future__ import annotations
 
@@ -310,13 +310,14 @@ class GrantRow:
     title: str
     hub_name: str
     amount_cents: int
-    reached: int
+    reached: int | None  # None: not counted yet
+    counted_at: datetime | None
     target: int | None
     earned_cents: int
 
     @property
     def share_of_target(self) -> float | None:
-        if not self.target:
+        if not self.target or self.reached is None:
             return None
         return self.reached / self.target
 
@@ -327,28 +328,22 @@ class GrantRow:
 
 
 def grant_rows(grants: Iterable[Grant]) -> list[GrantRow]:
-    """Reach against target for the grants given (a page of them): one reach count per
-    grant with a hub, and one query for all their tiers."""
+    """Reach against target for the grants given, from each grant's last reach count
+    (funding.tasks.count_grants_reach, daily): one query for all their tiers."""
     grants = list(grants)
     tiers: dict[int, list[ReachTier]] = defaultdict(list)
     for tier in ReachTier.objects.filter(grant__in=grants).order_by("from_users"):
         tiers[tier.grant_id].append(tier)
-    rows = []
-    for grant in grants:
-        reached = (
-            users_reached(grant.hub_id, grant.starts_on, grant.ends_on)
-            if grant.hub_id is not None
-            else 0
+    return [
+        GrantRow(
+            grant=grant,
+            title=grant.application.title,
+            hub_name=grant.hub.name if grant.hub is not None else "",
+            amount_cents=grant.amount_cents,
+            reached=grant.reach_users,
+            counted_at=grant.reach_counted_at,
+            target=grant.application.planned_people,
+            earned_cents=earned_cents(tiers.get(grant.pk, []), grant.reach_users or 0),
         )
-        rows.append(
-            GrantRow(
-                grant=grant,
-                title=grant.application.title,
-                hub_name=grant.hub.name if grant.hub is not None else "",
-                amount_cents=grant.amount_cents,
-                reached=reached,
-                target=grant.application.planned_people,
-                earned_cents=earned_cents(tiers.get(grant.pk, []), reached),
-            )
-        )
-    return rows
+        for grant in grants
+    ]

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -35,6 +35,7 @@ from ..models import (
     ReportKind,
     ReportStatus,
 )
+from ..reach import users_reached
 
 ACTIONS: dict[str, str | Promise] = {
     "funding.grant_bank_account": gettext_lazy("Bank account of a grant set"),
@@ -512,3 +513,30 @@ def reach_tiers_flemish_2025(*, actor: Any, grant: Grant) -> list[ReachTier]:
     """The Flemish 2025–2026 tiers: 1–1,000: € 350,000; 1,001–1,500: € 100,000;
     1,501–1,750: € 30,000; 1,751 and up: € 20,000."""
     return reach_tiers_set(actor=actor, grant=grant, tiers=FLEMISH_2025_2026_TIERS)
+
+
+# --- reach count ----------------------------------------------------------------------------
+
+
+def grant_count_reach(*, grant: Grant) -> int:
+    """Count the users the grant's hub reached in the grant period (see funding.reach)
+    and keep the number on the grant, for pages and exports that list many grants. A
+    derived figure, so not journaled."""
+    reached = (
+        users_reached(grant.hub_id, grant.starts_on, grant.ends_on)
+        if grant.hub_id is not None
+        else 0
+    )
+    grant.reach_users, grant.reach_counted_at = reached, timezone.now()
+    Grant.objects.filter(pk=grant.pk).update(
+        reach_users=grant.reach_users, reach_counted_at=grant.reach_counted_at
+    )
+    return reached
+
+
+def grants_to_count(today: date) -> QuerySet[Grant]:
+    """Grants whose count can still change: started, and not counted since the day
+    after their period ended."""
+    return Grant.objects.filter(starts_on__lte=today).filter(
+        Q(reach_counted_at__isnull=True) | Q(reach_counted_at__date__lte=F("ends_on"))
+    )

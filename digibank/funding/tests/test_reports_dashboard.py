@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digibank.accounts.models import User
+from digibank.funding import tasks
 from digibank.funding.models import (
     Application,
     ApplicationStatus,
@@ -26,6 +27,7 @@ from digibank.funding.models import (
     Round,
 )
 from digibank.funding.queries import reports as queries
+from digibank.funding.services import grants as grant_services
 from digibank.network.models import Hub, Organisation, OrganisationKind, Programme
 
 from .factories import Activity, brussels, create_grant
@@ -142,11 +144,44 @@ def test_grants_reach_against_target(world: dict, staff: User, hub: Hub) -> None
     for name in ("Ann", "Bert", "Cis"):
         activity.help_on(activity.person(name), brussels(2025, 6, 1), "itsme")
     activity.help_on(activity.person("Te laat"), brussels(2027, 1, 1), "itsme")
-    rows = {row.grant.pk: row for row in queries.grant_rows([world["big"], world["small"]])}
+    grants = [world["big"], world["small"]]
+    # Before the daily count the dashboard says so, and nothing is earned yet.
+    not_counted = queries.grant_rows(grants)
+    assert [(row.reached, row.counted_at, row.share_percent) for row in not_counted] == [
+        (None, None, None),
+        (None, None, None),
+    ]
+    assert tasks.count_grants_reach.call() == Grant.objects.count()  # all have started
+    rows = {
+        row.grant.pk: row
+        for row in queries.grant_rows(Grant.objects.filter(pk__in=[g.pk for g in grants]))
+    }
     big = rows[world["big"].pk]
     assert (big.reached, big.target, big.share_percent) == (3, 4, 75)
+    assert big.counted_at is not None
     assert big.earned_cents == 300_00  # 3 of the 4 users of a € 400 tier
     assert rows[world["small"].pk].reached == 0
+
+
+def test_the_daily_count_stops_the_day_after_a_grant_ends(world: dict) -> None:
+    grant = world["big"]
+    start, end = grant.starts_on, grant.ends_on
+    day = timedelta(days=1)
+    assert grant not in grant_services.grants_to_count(start - day)  # not started
+    assert grant in grant_services.grants_to_count(start)
+    grant_services.grant_count_reach(grant=grant)
+    grant.refresh_from_db()
+    assert grant.reach_counted_at is not None
+    counted_on = timezone.localdate(grant.reach_counted_at)
+    # Counted during the period: counted again, up to a count made after the last day.
+    Grant.objects.filter(pk=grant.pk).update(
+        reach_counted_at=grant.reach_counted_at - (counted_on - end)
+    )
+    assert grant in grant_services.grants_to_count(end + day)
+    Grant.objects.filter(pk=grant.pk).update(
+        reach_counted_at=grant.reach_counted_at - (counted_on - end) + day
+    )
+    assert grant not in grant_services.grants_to_count(end + day)
 
 
 def test_the_dashboard_page(
@@ -174,10 +209,10 @@ def test_the_dashboard_queries_do_not_grow_with_the_grants(
     url = reverse("funding_reports:dashboard", args=[programme.slug])
     for number in range(15):  # more than a page
         create_grant(programme=programme, hub=hub, created_by=officer, title=f"Extra {number}")
-    # A fixed number, plus one reach count per grant on the page (10 per page).
-    with django_assert_max_num_queries(12 + 10):
+    # A fixed number: the grants' reach comes from their daily count.
+    with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(12 + 10):
+    with django_assert_max_num_queries(12):
         assert client.get(url + "?page=2").status_code == 200
 
 

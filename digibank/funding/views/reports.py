@@ -370,8 +370,7 @@ def _is_number(value: str) -> bool:
 
 def export_tables(programme: Programme) -> dict[str, tuple[str, list[list[Any]]]]:
     """The dashboard's tables (money, rounds, every grant) as rows, header first. Money in
-    euros with two decimals. The grants table counts reach for every grant of the
-    programme (one query each; a programme has some tens of grants)."""
+    euros with two decimals. The grants' reach is their last daily count."""
     money = queries.programme_money(programme)
     money_rows: list[list[Any]] = [
         [_("What"), _("Euros")],
@@ -424,7 +423,7 @@ def export_tables(programme: Programme) -> dict[str, tuple[str, list[list[Any]]]
                 grant_row.grant.starts_on.isoformat(),
                 grant_row.grant.ends_on.isoformat(),
                 _euros(grant_row.amount_cents),
-                grant_row.reached,
+                grant_row.reached if grant_row.reached is not None else "",
                 grant_row.target if grant_row.target is not None else "",
                 _percent(grant_row.share_of_target),
                 _euros(grant_row.earned_cents),

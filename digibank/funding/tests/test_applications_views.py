@@ -346,6 +346,9 @@ def test_officers_and_cleared_reviewers_may_download(
     )
     file_url = url("attachment_file", pk=application.pk, attachment_pk=attachment.pk)
     assert client.get(file_url).status_code == 404  # anonymous
+    assert client_for(officer).get(file_url).status_code == 404  # a draft is the applicant's
+    assert client_for(applicant).get(file_url).status_code == 200
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.SUBMITTED)
     assert client_for(officer).get(file_url).status_code == 200
     other_officer = make_user(programme=other_programme)
     assert client_for(other_officer).get(file_url).status_code == 404

@@ -51,6 +51,7 @@ from ..models import (
     Applicant,
     Application,
     ApplicationPartner,
+    ApplicationStatus,
     Attachment,
     BudgetLine,
     ConflictStatus,
@@ -830,15 +831,17 @@ def revisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _readable(request: HttpRequest, pk: int) -> Application:
-    """An application the user may read: their own organisation's, one of the call's
-    programme as its officer, or one assigned to them as a reviewer without conflict."""
+    """An application the user may read: their own organisation's, or, once submitted,
+    one of the call's programme as its officer, or one assigned to them as a reviewer
+    without conflict."""
     if not request.user.is_authenticated or not 0 < pk <= MAX_ID:
         raise Http404
     own = access.applications_for_applicant(request.user).filter(pk=pk)
     if own.exists():
         return own.get()
     application = Application.objects.select_related("round__call__programme").filter(pk=pk).first()
-    if application is None:
+    # A draft is the applicant's own until it is submitted.
+    if application is None or application.status == ApplicationStatus.DRAFT:
         raise Http404
     if access.is_officer(request.user, application.round.call.programme):
         return application

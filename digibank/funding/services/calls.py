@@ -18,7 +18,7 @@ Rules kept here:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -190,6 +190,22 @@ def _locked(call: Call) -> Call:
     return Call.objects.select_for_update().get(pk=call.pk)
 
 
+def _known_fields(data: Mapping[str, Any], fields: Iterable[str]) -> None:
+    """Services take only the fields they know: a typo in a caller fails loudly."""
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise TypeError(sorted(unknown))
+
+
+def _assign(row: Any, values: Mapping[str, Any]) -> list[str]:
+    """Set the cleaned values on the row (not saved); the names that changed, for the
+    journal."""
+    changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
+    for name, value in values.items():
+        setattr(row, name, value)
+    return changed
+
+
 # --- calls ------------------------------------------------------------------------------
 
 
@@ -197,9 +213,7 @@ def _locked(call: Call) -> Call:
 def call_create(*, actor: Any, programme: Programme, data: Mapping[str, Any]) -> Call:
     """A new call (not published yet) under the programme. Values the data leaves out
     come from the kind's defaults."""
-    unknown = set(data) - set(CALL_FIELDS)
-    if unknown:
-        raise TypeError(sorted(unknown))
+    _known_fields(data, CALL_FIELDS)
     kind = data.get("kind")
     values: dict[str, Any] = {"score_scale_max": 5, **call_defaults(str(kind)), **data}
     values = _clean_call_values(values)
@@ -220,14 +234,10 @@ def call_create(*, actor: Any, programme: Programme, data: Mapping[str, Any]) ->
 def call_update(*, actor: Any, call: Call, data: Mapping[str, Any]) -> Call:
     """Change the call's title, description, kind and rules. The public address (slug)
     stays the same, so links already shared keep working."""
-    unknown = set(data) - set(CALL_FIELDS)
-    if unknown:
-        raise TypeError(sorted(unknown))
+    _known_fields(data, CALL_FIELDS)
     locked = _locked(call)
     values = _clean_call_values({name: getattr(locked, name) for name in CALL_FIELDS} | dict(data))
-    changed = sorted(name for name, value in values.items() if getattr(locked, name) != value)
-    for name, value in values.items():
-        setattr(locked, name, value)
+    changed = _assign(locked, values)
     locked.full_clean(exclude=["programme", "created_by"])
     locked.save()
     _journal(actor, "funding.call_update", locked, fields=changed)
@@ -315,9 +325,7 @@ def _clean_round_values(
 
 @transaction.atomic
 def round_create(*, actor: Any, call: Call, data: Mapping[str, Any]) -> Round:
-    unknown = set(data) - set(ROUND_FIELDS)
-    if unknown:
-        raise TypeError(sorted(unknown))
+    _known_fields(data, ROUND_FIELDS)
     locked = _locked(call)
     values = _clean_round_values(locked, dict(data))
     round_ = Round.objects.create(call=locked, **values)
@@ -338,9 +346,7 @@ def round_create(*, actor: Any, call: Call, data: Mapping[str, Any]) -> Round:
 def round_update(*, actor: Any, round_: Round, data: Mapping[str, Any]) -> Round:
     """Change a round. A round with submitted applications cannot be given a closing
     time in the past: those applicants were told the round was open until then."""
-    unknown = set(data) - set(ROUND_FIELDS)
-    if unknown:
-        raise TypeError(sorted(unknown))
+    _known_fields(data, ROUND_FIELDS)
     locked_call = _locked(round_.call)
     locked = Round.objects.select_for_update().get(pk=round_.pk, call=locked_call)
     values = _clean_round_values(
@@ -362,9 +368,7 @@ def round_update(*, actor: Any, round_: Round, data: Mapping[str, Any]) -> Round
                 )
             }
         )
-    changed = sorted(name for name, value in values.items() if getattr(locked, name) != value)
-    for name, value in values.items():
-        setattr(locked, name, value)
+    changed = _assign(locked, values)
     locked.save()
     _journal(actor, "funding.round_update", locked_call, round=locked.pk, fields=changed)
     return locked
@@ -442,9 +446,7 @@ def _next_position(model: type[Question] | type[Criterion], call: Call) -> int:
 @transaction.atomic
 def question_create(*, actor: Any, call: Call, data: Mapping[str, Any]) -> Question:
     """Add a question at the end of the call's application form."""
-    unknown = set(data) - set(QUESTION_FIELDS)
-    if unknown:
-        raise TypeError(sorted(unknown))
+    _known_fields(data, QUESTION_FIELDS)
     locked = _locked(call)
     values = _clean_question_values(dict(data))
     question = Question.objects.create(
@@ -463,9 +465,7 @@ def question_create(*, actor: Any, call: Call, data: Mapping[str, Any]) -> Quest
 
 @transaction.atomic
 def question_update(*, actor: Any, question: Question, data: Mapping[str, Any]) -> Question:
-    unknown = set(data) - set(QUESTION_FIELDS)
-    if unknown:
-        raise TypeError(sorted(unknown))
+    _known_fields(data, QUESTION_FIELDS)
     locked_call = _locked(question.call)
     locked = Question.objects.select_for_update().get(pk=question.pk, call=locked_call)
     values = _clean_question_values(
@@ -480,9 +480,7 @@ def question_update(*, actor: Any, question: Question, data: Mapping[str, Any]) 
                 )
             }
         )
-    changed = sorted(name for name, value in values.items() if getattr(locked, name) != value)
-    for name, value in values.items():
-        setattr(locked, name, value)
+    changed = _assign(locked, values)
     locked.save()
     _journal(actor, "funding.question_update", locked_call, question=locked.pk, fields=changed)
     return locked
@@ -551,9 +549,7 @@ def _clean_criterion_values(values: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def criterion_create(*, actor: Any, call: Call, data: Mapping[str, Any]) -> Criterion:
-    unknown = set(data) - set(CRITERION_FIELDS)
-    if unknown:
-        raise TypeError(sorted(unknown))
+    _known_fields(data, CRITERION_FIELDS)
     locked = _locked(call)
     values = _clean_criterion_values({"weight": 1} | dict(data))
     criterion = Criterion.objects.create(
@@ -572,17 +568,13 @@ def criterion_create(*, actor: Any, call: Call, data: Mapping[str, Any]) -> Crit
 
 @transaction.atomic
 def criterion_update(*, actor: Any, criterion: Criterion, data: Mapping[str, Any]) -> Criterion:
-    unknown = set(data) - set(CRITERION_FIELDS)
-    if unknown:
-        raise TypeError(sorted(unknown))
+    _known_fields(data, CRITERION_FIELDS)
     locked_call = _locked(criterion.call)
     locked = Criterion.objects.select_for_update().get(pk=criterion.pk, call=locked_call)
     values = _clean_criterion_values(
         {name: getattr(locked, name) for name in CRITERION_FIELDS} | dict(data)
     )
-    changed = sorted(name for name, value in values.items() if getattr(locked, name) != value)
-    for name, value in values.items():
-        setattr(locked, name, value)
+    changed = _assign(locked, values)
     locked.save()
     _journal(actor, "funding.criterion_update", locked_call, criterion=locked.pk, fields=changed)
     return locked

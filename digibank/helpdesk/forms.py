@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.credentials import SAFETY_PROMISE, validate_no_credentials
 from digibank.network.models import Hub, Location
 from digibank.people.forms import PersonEmailField, PersonTextField, PhoneField
 from digibank.people.models import AgeBand, Gender, Language, Participant, VisitorStatus
 
 from .models import Autonomy, Channel, HelpQuestion, HelpTopic, MandateKind, Outcome
-from .safety import SAFETY_PROMISE, note_problem
 from .services import HelpValues, MandateValues
 
 
@@ -39,14 +39,8 @@ class SafeNoteField(forms.CharField):
         kwargs.setdefault("max_length", 500)
         kwargs.setdefault("help_text", SAFETY_PROMISE)
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}))
+        kwargs.setdefault("validators", [validate_no_credentials])
         super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> str:
-        value = str(super().clean(value) or "")
-        problem = note_problem(value)
-        if problem:
-            raise ValidationError(problem, code="sensitive")
-        return value
 
 
 def _locations_field(hub: Hub) -> forms.ModelChoiceField[Location]:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from digibank.accounts.models import Membership
 from digibank.accounts.roles import HubRole
+from digibank.core.credentials import credential_problem, refuse_credentials
 from digibank.core.journal import journal_write
 from digibank.core.messaging import send_once
 from digibank.core.models import SentMessage
@@ -41,7 +42,6 @@ from .models import (
     MandateKind,
     Outcome,
 )
-from .safety import refuse_sensitive
 
 MAX_DURATION = 600
 # How long before deactivation a volunteer is warned.
@@ -113,12 +113,12 @@ def _clean(hub: Hub, values: HelpValues) -> dict[str, Any]:
     referred_to = " ".join(values.referred_to.split())
     if values.outcome == Outcome.REFERRED and not referred_to:
         errors["referred_to"] = _("Say to which organisation you referred the person.")
-    if contains_national_number(referred_to):
-        errors["referred_to"] = str(NATIONAL_NUMBER_MESSAGE)
+    if problem := credential_problem(referred_to):
+        errors["referred_to"] = problem
     if errors:
         raise ValidationError(errors)
     note = values.note.strip()
-    refuse_sensitive(note, field="note")
+    refuse_credentials(note=note)
     participant = values.participant
     anonymous = {"age_band": "", "gender": "", "status": "", "postcode": ""}
     if participant is not None:
@@ -442,14 +442,14 @@ def _clean_mandate(values: MandateValues) -> dict[str, Any]:
     holder = " ".join(values.holder_name.split())
     if not holder:
         errors["holder_name"] = _("Type the name of the person who holds the mandate.")
-    elif contains_national_number(holder):
-        errors["holder_name"] = str(NATIONAL_NUMBER_MESSAGE)
+    elif problem := credential_problem(holder):
+        errors["holder_name"] = problem
     if values.ends_on < values.starts_on:
         errors["ends_on"] = _("The end date must be on or after the start date.")
     if errors:
         raise ValidationError(errors)
     note = values.note.strip()
-    refuse_sensitive(note, field="note")
+    refuse_credentials(note=note)
     return {
         "kind": values.kind,
         "holder_name": holder,

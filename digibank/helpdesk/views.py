@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from digibank.accounts.models import Membership
 from digibank.accounts.scoping import get_for_hub, hub_view
+from digibank.core.credentials import SAFETY_PROMISE
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 from digibank.network.models import Location
@@ -29,7 +30,6 @@ from . import queries, services
 from .forms import DayForm, HelpForm, MandateForm, PersonKind, ProfileForm, VolunteerFilterForm
 from .models import HelpQuestion, HelpTopic, Mandate
 from .registry import trainings_for
-from .safety import SAFETY_PROMISE
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.credentials import validate_no_credentials
 from digibank.network.models import PARTICIPANT_OPTIONAL_FIELDS, Hub, Location, Postcode
 
 from .consent import PRIVACY_NOTICE_VERSION
@@ -37,7 +38,10 @@ class NoNationalNumberMixin:
 
 
 class PersonTextField(NoNationalNumberMixin, forms.CharField):
-    pass
+    """Free text about a person (a name, a note): never a national register number, a
+    card number, a PIN or a password (core.credentials)."""
+
+    default_validators = [validate_no_credentials]
 
 
 class PersonEmailField(NoNationalNumberMixin, forms.EmailField):

@@ -15,10 +15,15 @@ class AppointmentsConfig(AppConfig):
             register_hub_figures,
             register_hub_nav,
         )
-        from digibank.people.registry import register_merge_handler
+        from digibank.people.registry import (
+            register_anonymise_fields,
+            register_contact_source,
+            register_merge_handler,
+        )
         from digibank.people.timeline import register_timeline_provider
 
         from . import panels, services, tasks
+        from .models import Appointment, QueueTicket
 
         register_actions(
             {
@@ -58,5 +63,11 @@ class AppointmentsConfig(AppConfig):
         register_hub_figures(panels.hub_figures)
         register_timeline_provider(panels.appointments_timeline)
         register_merge_handler(services.move_to_survivor)
+        register_anonymise_fields(Appointment, erase=["about", "what_to_bring"])
+        register_anonymise_fields(
+            QueueTicket, erase=["name"], keep={"desk": "the help point's desk, e.g. 'Desk 2'"}
+        )
+        register_contact_source(Appointment, when="starts_at")
+        register_contact_source(QueueTicket, when="created_at")
         register_daily(tasks.send_appointment_reminders)
         register_daily(tasks.forget_ticket_names)

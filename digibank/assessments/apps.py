@@ -13,10 +13,15 @@ class AssessmentsConfig(AppConfig):
             register_hub_figures,
             register_hub_nav,
         )
-        from digibank.people.registry import register_merge_handler, register_participant_section
+        from digibank.people.registry import (
+            register_contact_source,
+            register_merge_handler,
+            register_participant_section,
+        )
         from digibank.people.timeline import register_timeline_provider
 
         from . import queries, sections, services
+        from .models import Assessment
 
         register_actions(
             {
@@ -40,4 +45,5 @@ class AssessmentsConfig(AppConfig):
         register_hub_figures(queries.hub_figures)
         register_timeline_provider(queries.assessments_timeline)
         register_merge_handler(services.move_assessments)
+        register_contact_source(Assessment, when="taken_at")
         register_participant_section(sections.participant_section, order=50)

@@ -16,7 +16,8 @@ class HelpdeskConfig(AppConfig):
             register_hub_nav,
         )
         from digibank.people.registry import (
-            register_anonymise_handler,
+            register_anonymise_fields,
+            register_contact_source,
             register_merge_handler,
             register_reach_source,
             register_report_figures,
@@ -24,6 +25,7 @@ class HelpdeskConfig(AppConfig):
         from digibank.people.timeline import register_timeline_provider
 
         from . import panels, queries, services, tasks
+        from .models import HelpQuestion, Mandate
 
         register_actions(
             {
@@ -55,6 +57,15 @@ class HelpdeskConfig(AppConfig):
         register_merge_handler(services.move_help_on_merge)
         register_reach_source(queries.reached_participant_ids)
         register_report_figures(queries.report_figures)
-        register_anonymise_handler(services.erase_on_anonymise)
+        # The free text about the person goes (notes, where they were referred, the
+        # names of their trusted persons); the counts stay.
+        register_anonymise_fields(
+            HelpQuestion,
+            erase=["note", "referred_to"],
+            keep={"postcode": "only for anonymous visitors: empty (a constraint) with a person"},
+        )
+        register_anonymise_fields(Mandate, erase=["holder_name", "note"])
+        register_contact_source(HelpQuestion, when="occurred_at")
+        register_contact_source(Mandate, when="created_at")
         register_daily(tasks.deactivate_inactive_volunteers)
         register_daily(tasks.remind_ending_mandates)

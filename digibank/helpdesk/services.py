@@ -160,13 +160,6 @@ def _mark_seen(participant: Participant | None, when: datetime) -> None:
         people_services.participant_mark_seen(participant=participant, when=when)
 
 
-def erase_on_anonymise(participant_ids: list[int]) -> None:
-    """Anonymise handler: the free text kept about these people goes (help notes, the
-    names of their trusted persons on mandates); the counts stay."""
-    HelpQuestion.objects.filter(participant_id__in=participant_ids).update(note="")
-    Mandate.objects.filter(participant_id__in=participant_ids).update(holder_name="", note="")
-
-
 def _new_participant(
     *, actor: Any, hub: Hub, values: HelpValues, person: Mapping[str, Any], consent_given: bool
 ) -> None:

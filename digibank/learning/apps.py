@@ -16,6 +16,8 @@ class LearningConfig(AppConfig):
             register_hub_nav,
         )
         from digibank.people.registry import (
+            register_anonymise_fields,
+            register_contact_source,
             register_merge_handler,
             register_reach_source,
             register_report_figures,
@@ -23,6 +25,7 @@ class LearningConfig(AppConfig):
         from digibank.people.timeline import register_timeline_provider
 
         from . import panels, queries, services, tasks
+        from .models import Attendance, Certificate, Enrolment
 
         register_actions(
             {
@@ -58,6 +61,13 @@ class LearningConfig(AppConfig):
         register_hub_figures(panels.hub_figures)
         register_timeline_provider(queries.learning_timeline)
         register_merge_handler(services.enrolments_merge)
+        register_anonymise_fields(
+            Certificate,
+            via="enrolment__participant",
+            keep={"language": "the certificate's language code, kept like the preferred language"},
+        )
+        register_contact_source(Enrolment, when="created_at")
+        register_contact_source(Attendance, when="recorded_at", via="enrolment__participant")
         register_reach_source(queries.reached_participant_ids)
         register_report_figures(queries.report_figures)
         register_hourly(tasks.expire_offers)

@@ -16,7 +16,7 @@ class LendingConfig(AppConfig):
             register_hub_nav,
         )
         from digibank.people.registry import (
-            register_anonymise_handler,
+            register_anonymise_blocker,
             register_merge_handler,
             register_participant_section,
             register_reach_source,
@@ -24,7 +24,7 @@ class LendingConfig(AppConfig):
         )
         from digibank.people.timeline import register_timeline_provider
 
-        from . import merge, panels, queries, signatures, tasks
+        from . import merge, panels, privacy, queries, tasks
 
         register_actions(
             {
@@ -69,7 +69,8 @@ class LendingConfig(AppConfig):
         register_timeline_provider(panels.loans_timeline)
         register_participant_section(panels.participant_section, order=24)
         register_merge_handler(merge.move_lending_rows)
-        register_anonymise_handler(signatures.erase_signatures)
+        privacy.register_personal_data()
+        register_anonymise_blocker(queries.open_loan_blocks_anonymising)
         register_reach_source(queries.reached_participant_ids)
         register_report_figures(queries.report_figures)
         register_daily(tasks.send_loan_reminders)

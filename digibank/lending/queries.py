@@ -217,3 +217,17 @@ def due_and_overdue(*, hub: Hub, today: date, start: date, end: date) -> tuple[i
         overdue=Count("pk", filter=Q(due_on__lt=today)),
     )
     return counts["due"], counts["overdue"]
+
+
+def open_loan_blocks_anonymising(participant_ids: list[int]) -> dict[int, str]:
+    """Anonymise blocker (people.registry): a person with a device still on loan keeps
+    their record until the device is back, so the hub can reach them and the agreement
+    still names them. One query."""
+    reason = _(
+        "This person still has a device on loan. Record the return of the device first; "
+        "then you can anonymise the record."
+    )
+    borrowers = Loan.objects.filter(
+        participant_id__in=participant_ids, returned_at__isnull=True
+    ).values_list("participant_id", flat=True)
+    return {pk: reason for pk in borrowers}

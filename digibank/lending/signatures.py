@@ -67,13 +67,3 @@ def validate_signature_png(data: bytes) -> None:
     ink_box = paper.convert("L").point(lambda value: 255 if value < 160 else 0).getbbox()
     if ink_box is None:
         raise _error(_("The signature is empty. Draw your signature, or type your full name."))
-
-
-def erase_signatures(participant_ids: list[int]) -> None:
-    """Anonymise handler: a signature on screen names the borrower and shows their hand;
-    both go, the fact that (and when, and before whom) the agreement was signed stays."""
-    from .models import LoanSignature
-
-    LoanSignature.objects.filter(loan__participant_id__in=participant_ids).update(
-        signer_name="", image=b""
-    )

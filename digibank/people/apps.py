@@ -17,6 +17,9 @@ class PeopleConfig(AppConfig):
         )
 
         from . import panels, queries, tasks
+        from .models import Consent, Participant
+        from .registry import register_anonymise_fields
+        from .services import ERASED_ON_ANONYMISE
         from .timeline import register_timeline_provider
 
         register_actions(
@@ -41,3 +44,8 @@ class PeopleConfig(AppConfig):
         register_hub_figures(panels.hub_figures)
         register_timeline_provider(queries.people_timeline)
         register_daily(tasks.anonymise_inactive_participants)
+        register_anonymise_fields(Participant, via="pk", erase=ERASED_ON_ANONYMISE)
+        register_anonymise_fields(
+            Consent,
+            keep={"notice_version": "the privacy notice's version, the same for everyone"},
+        )

@@ -9,14 +9,35 @@ A handler runs inside the merge transaction, so a failing handler undoes the mer
 
     register_merge_handler(move_loans)
 
-Anonymise handlers: when records are anonymised (on request or by retention), every
-app erases what it keeps about those people in free text (notes, names of trusted
-persons). A handler gets the participant ids and runs inside the same transaction::
+Anonymise fields: every model that refers to a person (directly, or through a model
+that does, such as a loan's signature) declares its text fields: those anonymisation
+erases, and those it keeps with the reason they say nothing about the person. People
+erases the declared fields itself, in the anonymising transaction::
 
-    def erase_notes(participant_ids):
-        HelpQuestion.objects.filter(participant_id__in=participant_ids).update(note="")
+    register_anonymise_fields(
+        Loan, erase=["goals_plan", "damage_note"], keep={"conditions": "the policy's text"}
+    )
+    register_anonymise_fields(LoanSignature, via="loan__participant", erase=["signer_name"])
 
-    register_anonymise_handler(erase_notes)
+A field with choices is a code from a fixed list and needs no declaration. A test
+(tests/test_erasure.py) finds every such model and fails on any text field declared
+nowhere. For work beyond blanking fields (files in storage), an app may also
+register_anonymise_handler(handler(participant_ids)).
+
+Anonymise blockers: why a person may not be anonymised yet (a device still on loan).
+A blocker gets participant ids and returns {id: reason} for those it holds back; the
+page shows the reason, and retention leaves them for a later run.
+
+Contact sources: any service given to a person (a loan, a return, an enrolment,
+attendance, an appointment, a help) counts as contact for retention. Each app declares
+where that shows, as a model and a date field::
+
+    register_contact_source(Loan, when="updated_at")
+
+Retention only asks them about the people whose own `last_seen_at` is already past the
+limit (a batch at a time, one indexed query per source), moves `last_seen_at` to the
+newest contact found and leaves those people be. So 3 million participants cost
+nothing extra each day: only the few hundred crossing the limit are looked up.
 
 Participant sections: a higher app shows a small section on the participant's page
 (current loans, skills progress) by registering provider(request, participant), which
@@ -28,14 +49,14 @@ The timeline registry lives in `people.timeline`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from django.db.models import QuerySet
+    from django.db.models import Model, QuerySet
     from django.http import HttpRequest
     from django.utils.functional import Promise
 
@@ -93,6 +114,76 @@ def register_anonymise_handler(handler: AnonymiseHandler) -> None:
 
 def anonymise_handlers() -> list[AnonymiseHandler]:
     return list(_anonymise_handlers)
+
+
+@dataclass(frozen=True)
+class AnonymiseFields:
+    """What anonymising does to one model's text fields. `via` is the lookup from the
+    model to the participant ("participant", "loan__participant", or "pk" for the
+    participant itself); `keep` maps each kept text field to why it is not personal."""
+
+    model: type[Model]
+    via: str
+    erase: tuple[str, ...]
+    keep: Mapping[str, str]
+
+
+_anonymise_fields: dict[type[Model], AnonymiseFields] = {}
+
+
+def register_anonymise_fields(
+    model: type[Model],
+    *,
+    erase: Iterable[str] = (),
+    keep: Mapping[str, str] | None = None,
+    via: str = "participant",
+) -> None:
+    _anonymise_fields[model] = AnonymiseFields(
+        model=model, via=via, erase=tuple(erase), keep=dict(keep or {})
+    )
+
+
+def anonymise_fields() -> list[AnonymiseFields]:
+    return list(_anonymise_fields.values())
+
+
+# blocker(participant_ids) -> {participant id: why they may not be anonymised now}
+AnonymiseBlocker = Callable[[list[int]], dict[int, str]]
+
+_anonymise_blockers: list[AnonymiseBlocker] = []
+
+
+def register_anonymise_blocker(blocker: AnonymiseBlocker) -> None:
+    if blocker not in _anonymise_blockers:
+        _anonymise_blockers.append(blocker)
+
+
+def anonymise_blocked(participant_ids: list[int]) -> dict[int, list[str]]:
+    """The people among `participant_ids` who may not be anonymised now, with every
+    reason. One query per blocker."""
+    blocked: dict[int, list[str]] = {}
+    for blocker in _anonymise_blockers:
+        for pk, reason in blocker(participant_ids).items():
+            blocked.setdefault(pk, []).append(reason)
+    return blocked
+
+
+@dataclass(frozen=True)
+class ContactSource:
+    model: type[Model]
+    when: str  # a date-time field: when the service was given or last changed
+    via: str  # lookup from the model to the participant
+
+
+_contact_sources: dict[tuple[type[Model], str], ContactSource] = {}
+
+
+def register_contact_source(model: type[Model], *, when: str, via: str = "participant") -> None:
+    _contact_sources[(model, when)] = ContactSource(model=model, when=when, via=via)
+
+
+def contact_sources() -> list[ContactSource]:
+    return list(_contact_sources.values())
 
 
 # Reach sources: how an app says which participants it served. A source returns a

@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,13 @@ from .models import (
     VisitorStatus,
 )
 from .queries import field_labels
-from .registry import anonymise_handlers, merge_handlers
+from .registry import (
+    anonymise_blocked,
+    anonymise_fields,
+    anonymise_handlers,
+    contact_sources,
+    merge_handlers,
+)
 from .validation import clean_phone, clean_postcode, refuse_national_number
 
 # Fields a person's record is made of, in the order forms and the merge page show them.
@@ -239,15 +246,56 @@ def participant_record_view(*, actor: Any, participant: Participant) -> None:
     )
 
 
+def _erased_value(model: type[Model], name: str) -> Any:
+    field = model._meta.get_field(name)
+    if isinstance(field, models.BinaryField):
+        return b""
+    if isinstance(field, models.JSONField):
+        return field.get_default()
+    return ""
+
+
 def _anonymise_rows(ids: list[int], *, now: datetime) -> None:
+    """Erase everything about these people, in every app: their own record here, then
+    every text field the apps declared (people.registry.register_anonymise_fields)."""
     Participant.objects.filter(pk__in=ids).update(
         **ERASED_ON_ANONYMISE, anonymised_at=now, updated_at=now
     )
     Consent.objects.filter(participant_id__in=ids, withdrawn_at__isnull=True).update(
         withdrawn_at=now
     )
+    for declared in anonymise_fields():
+        if declared.erase and declared.model is not Participant:
+            declared.model._default_manager.filter(**{f"{declared.via}__in": ids}).update(
+                **{name: _erased_value(declared.model, name) for name in declared.erase}
+            )
     for handler in anonymise_handlers():
         handler(ids)
+
+
+def _refuse_when_blocked(participant: Participant) -> None:
+    reasons = anonymise_blocked([participant.pk]).get(participant.pk)
+    if reasons:
+        raise ValidationError(" ".join(reasons), code="blocked")
+
+
+def latest_contacts(ids: list[int], *, since: datetime) -> dict[int, datetime]:
+    """The newest service given to each of these people at or after `since`, from every
+    app's contact sources (one indexed query each); never later than now."""
+    now = timezone.now()
+    latest: dict[int, datetime] = {}
+    for source in contact_sources():
+        rows = (
+            source.model._default_manager.filter(
+                **{f"{source.via}__in": ids, f"{source.when}__gte": since}
+            )
+            .order_by()
+            .values_list(source.via)
+            .annotate(last=Max(source.when))
+        )
+        for pk, last in rows:
+            latest[pk] = min(max(last, latest.get(pk, last)), now)
+    return latest
 
 
 def participant_mark_seen(*, participant: Participant, when: datetime | None = None) -> None:
@@ -260,11 +308,13 @@ def participant_mark_seen(*, participant: Participant, when: datetime | None = N
 
 @transaction.atomic
 def participant_anonymise(*, actor: Any, participant: Participant) -> None:
-    """Erase names, phone, e-mail and postcode for good; withdraw every consent. What is
-    left (year of birth, gender, municipality, language, target groups) only feeds the
-    figures. This cannot be undone."""
+    """Erase names, phone, e-mail and postcode for good, and every text the apps keep
+    about the person; withdraw every consent. What is left (year of birth, gender,
+    municipality, language, target groups) only feeds the figures. Refused while an app
+    holds the person back (a device still on loan). This cannot be undone."""
     current = _locked(participant)
     _ensure_changeable(current)
+    _refuse_when_blocked(current)
     now = timezone.now()
     _anonymise_rows([current.pk], now=now)
     journal_write(
@@ -281,25 +331,25 @@ def participants_anonymise_inactive(
     *, actor: Any = None, before: datetime, batch_size: int = 500
 ) -> int:
     """Anonymise everyone not seen since `before`, one transaction per batch so a long run
-    never holds the database. Returns how many records were anonymised."""
+    never holds the database. People who had a service since then (a loan, a lesson, an
+    appointment: the apps' contact sources) are marked seen instead; people an app holds
+    back (an open loan) are left for a later run. Returns how many were anonymised."""
     total = 0
+    after: tuple[datetime, int] | None = None  # the last row looked at: pages move on
     while True:
         with transaction.atomic():
-            ids = list(
-                Participant.objects.select_for_update()
-                .filter(
-                    anonymised_at__isnull=True,
-                    merged_into__isnull=True,
-                    last_seen_at__lt=before,
-                )
-                .order_by("last_seen_at", "id")
-                .values_list("id", "hub_id")[:batch_size]
-            )
-            if not ids:
+            rows = _retention_batch(before=before, after=after, size=batch_size)
+            if not rows:
                 return total
-            now = timezone.now()
-            _anonymise_rows([pk for pk, _hub in ids], now=now)
-            for pk, hub_id in ids:
+            after = (rows[-1][2], rows[-1][0])
+            ids = [pk for pk, _hub, _seen in rows]
+            contacted = latest_contacts(ids, since=before)
+            _mark_seen_at(contacted)
+            blocked = anonymise_blocked(ids)
+            held = contacted.keys() | blocked.keys()
+            gone = [(pk, hub) for pk, hub, _seen in rows if pk not in held]
+            _anonymise_rows([pk for pk, _hub in gone], now=timezone.now())
+            for pk, hub_id in gone:
                 journal_write(
                     actor=actor,
                     action="participant.anonymise",
@@ -307,7 +357,29 @@ def participants_anonymise_inactive(
                     hub_id=hub_id,
                     details={"reason": "retention"},
                 )
-            total += len(ids)
+            total += len(gone)
+
+
+def _retention_batch(
+    *, before: datetime, after: tuple[datetime, int] | None, size: int
+) -> list[tuple[int, int, datetime]]:
+    """(id, hub id, last seen) of the next people not seen since `before`, oldest first,
+    locked for the batch's transaction. Walks the last_seen_at index."""
+    rows = Participant.objects.select_for_update().filter(
+        anonymised_at__isnull=True, merged_into__isnull=True, last_seen_at__lt=before
+    )
+    if after is not None:
+        seen, pk = after
+        rows = rows.filter(Q(last_seen_at__gt=seen) | Q(last_seen_at=seen, pk__gt=pk))
+    return list(rows.order_by("last_seen_at", "id").values_list("id", "hub_id", "last_seen_at")[:size])
+
+
+def _mark_seen_at(seen: dict[int, datetime]) -> None:
+    if seen:
+        Participant.objects.bulk_update(
+            [Participant(pk=pk, last_seen_at=when) for pk, when in seen.items()],
+            ["last_seen_at"],
+        )
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils import timezone
 from digibank.devices.models import DeviceStatus
 from digibank.devices.services import device_register, device_transition
 from digibank.lending import services
-from digibank.lending.models import LendingPolicy, SchoolClass
+from digibank.lending.models import LendingPolicy, Loan, SchoolClass
 from digibank.network.models import HubPartner, Organisation
 
 _PK = "pk"
@@ -84,6 +84,15 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
     )
     side.add("loan", loan)
     side.personal_data.append(f"Goals of {label}")
+    # A signature on screen and a waived deposit: both hold text about the borrower.
+    services.loan_sign_on_screen(
+        actor=colleague, loan=loan, signer_name=f"Signer {label}", agreed=True
+    )
+    Loan.objects.filter(pk=loan.pk).update(deposit_cents=2000)
+    services.loan_deposit_collect(
+        actor=colleague, loan=loan, received_cents=0, method="waived", waiver_reason="Low income"
+    )
+    side.personal_data.append(f"Signer {label}")
 
     organisation = Organisation.objects.create(name=f"School {label}", kind="school")
     partner = HubPartner.objects.create(

@@ -1,0 +1,45 @@
+"""What lending keeps about a person, for anonymisation and retention (people.registry):
+the texts anonymising erases, the texts it keeps and why, and the records that count as
+contact with the person."""
+
+from __future__ import annotations
+
+from digibank.people.registry import register_anonymise_fields, register_contact_source
+
+from .models import DeviceRequest, EvidenceCheck, Loan, LoanDeposit, LoanSignature
+
+POLICY_CODES = "a code from the hub's lists, the same for every borrower"
+
+
+def register_personal_data() -> None:
+    register_anonymise_fields(
+        Loan,
+        erase=["goals_plan", "damage_note", "return_note"],
+        keep={
+            "conditions": "the hub's lending conditions copied into the agreement, the same "
+            "for every borrower",
+            "language": "the agreement's language code, kept like the preferred language",
+        },
+    )
+    register_anonymise_fields(
+        DeviceRequest,
+        erase=["needs_note", "skip_reason"],
+        keep={
+            "kind": f"the kind of device: {POLICY_CODES}",
+            "needs": "codes chosen from a fixed list (jobs, school, e-government)",
+            "reasons": "eligibility reasons written by the policy check; they name only "
+            "what anonymising keeps (target groups, evidence kinds, the hub's area)",
+        },
+    )
+    # A signature on screen names the borrower and shows their hand; the fact that (and
+    # when, and before whom) the agreement was signed stays.
+    register_anonymise_fields(
+        LoanSignature, via="loan__participant", erase=["signer_name", "image"]
+    )
+    register_anonymise_fields(
+        LoanDeposit, via="loan__participant", erase=["waiver_reason", "kept_reason"]
+    )
+    register_contact_source(Loan, when="started_at")
+    register_contact_source(Loan, when="returned_at")
+    register_contact_source(DeviceRequest, when="requested_at")
+    register_contact_source(EvidenceCheck, when="seen_at")

@@ -10,10 +10,12 @@ erasure on real rows of the tenancy world (tests/world.py), in the database.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ from digibank.lending.models import Loan
 from digibank.network.models import Hub
 from digibank.people import services
 from digibank.people.models import Participant
-from digibank.people.registry import AnonymiseFields, anonymise_fields
+from digibank.people.registry import AnonymiseFields, anonymise_fields, contact_sources
 
 from .world import World, build_world
 
@@ -158,3 +160,41 @@ def test_anonymising_removes_the_text_from_the_database(world: World, coordinato
         if _holds_marker(value)
     ]
     assert not left, left
+
+
+# Every service given to a person counts as contact for retention (the issue's list).
+SERVICES = {
+    ("lending.Loan", "started_at"),  # a loan
+    ("lending.Loan", "returned_at"),  # a return
+    ("learning.Enrolment", "created_at"),
+    ("learning.Attendance", "recorded_at"),
+    ("appointments.Appointment", "starts_at"),
+    ("appointments.QueueTicket", "created_at"),
+    ("helpdesk.HelpQuestion", "occurred_at"),
+}
+
+
+def test_every_service_counts_as_contact() -> None:
+    registered = {(source.model._meta.label, source.when) for source in contact_sources()}
+    assert registered >= SERVICES
+
+
+def test_each_contact_source_keeps_its_person(world: World) -> None:
+    """With every record old, one recent record of one source names exactly its person
+    as contacted: the source's lookup reaches the right participant."""
+    before = timezone.now() - settings.PARTICIPANT_RETENTION
+    back = settings.PARTICIPANT_RETENTION + timedelta(days=400)  # past any future booking
+    for source in contact_sources():
+        source.model._default_manager.update(**{source.when: models.F(source.when) - back})
+    ids = list(Participant.objects.values_list("pk", flat=True))
+    assert services.latest_contacts(ids, since=before) == {}
+    for source in contact_sources():
+        rows = source.model._default_manager.exclude(**{f"{source.via}__isnull": True})
+        pk, person = rows.values_list("pk", source.via).order_by("pk").first() or (None, None)
+        label = f"{source.model._meta.label}.{source.when}"
+        assert pk is not None, f"add a row of {label} about a participant to tests/world"
+        row = source.model._default_manager.filter(pk=pk)
+        old = row.values_list(source.when, flat=True).get()
+        row.update(**{source.when: timezone.now()})
+        assert list(services.latest_contacts(ids, since=before)) == [person], label
+        row.update(**{source.when: old})

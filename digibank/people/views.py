@@ -33,7 +33,7 @@ from .forms import (
     VisitorForm,
 )
 from .models import Consent, Participant
-from .registry import participant_sections
+from .registry import anonymise_blocked, participant_sections
 from .timeline import timeline_for
 
 if TYPE_CHECKING:
@@ -318,7 +318,12 @@ def participant_anonymise(request: HubRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The personal data is erased."))
             return redirect(_detail_url(request, participant))
-    return render(request, "people/anonymise.html", {"form": form, "participant": participant})
+    blocked = anonymise_blocked([participant.pk]).get(participant.pk, [])
+    return render(
+        request,
+        "people/anonymise.html",
+        {"form": form, "participant": participant, "blocked_reasons": blocked},
+    )
 
 
 def _merge_rows(target: Participant, source: Participant) -> list[tuple[str, str, str, str]]:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digibank.core.validators import validate_no_national_number
+from digibank.core.credentials import validate_no_credentials
 from digibank.people.forms import PersonEmailField, PersonTextField, PhoneField
 from digibank.people.models import Language
 
@@ -66,7 +66,7 @@ class BookingForm(forms.Form):
         label=_("What it is about"),
         required=False,
         max_length=1000,
-        validators=[validate_no_national_number],
+        validators=[validate_no_credentials],
         help_text=_("A few words. Never a PIN code, password or national register number."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -74,7 +74,7 @@ class BookingForm(forms.Form):
         label=_("What to bring"),
         required=False,
         max_length=1000,
-        validators=[validate_no_national_number],
+        validators=[validate_no_credentials],
         help_text=_(
             "Leave empty for the usual list for the topic (for example eID card and "
             "PIN, or a phone with itsme)."

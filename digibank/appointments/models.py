@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.credentials import validate_no_credentials
 from digibank.core.models import TimestampedModel
-from digibank.core.validators import validate_no_national_number
 
 
 class Shift(TimestampedModel):
@@ -141,9 +141,11 @@ class Appointment(TimestampedModel):
     desk = models.PositiveSmallIntegerField(_("desk"), default=1)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     about = models.TextField(
-        _("what it is about"), blank=True, default="", validators=[validate_no_national_number]
+        _("what it is about"), blank=True, default="", validators=[validate_no_credentials]
     )
-    what_to_bring = models.TextField(_("what to bring"), blank=True, default="")
+    what_to_bring = models.TextField(
+        _("what to bring"), blank=True, default="", validators=[validate_no_credentials]
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.BOOKED
     )
@@ -203,7 +205,7 @@ class QueueTicket(models.Model):
         max_length=100,
         blank=True,
         default="",
-        validators=[validate_no_national_number],
+        validators=[validate_no_credentials],
     )
     participant = models.ForeignKey(
         "people.Participant",

@@ -26,9 +26,9 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from digibank.accounts.models import Membership, User
+from digibank.core.credentials import refuse_credentials
 from digibank.core.journal import journal_write
 from digibank.core.messaging import send_once
-from digibank.core.validators import validate_no_national_number
 from digibank.network.models import Location
 from digibank.network.queries import local_today
 from digibank.people.models import Participant
@@ -290,11 +290,7 @@ def appointment_book(
         raise ValidationError(_("A booking by the team needs the person who books."))
     if topic not in Topic.values:
         raise ValidationError({"topic": _("Choose what the appointment is about.")})
-    try:
-        validate_no_national_number(about)
-        validate_no_national_number(what_to_bring)
-    except ValidationError as error:
-        raise ValidationError({"about": error.messages}) from error
+    refuse_credentials(about=about, what_to_bring=what_to_bring)
     if not location.is_active:
         raise ValidationError({"starts_at": _("This help point is closed.")})
     _check_participant(participant, location)
@@ -555,10 +551,7 @@ def ticket_take(
     if topic and topic not in Topic.values:
         raise ValidationError({"topic": _("Choose a topic from the list.")})
     name = " ".join(name.split())
-    try:
-        validate_no_national_number(name)
-    except ValidationError as error:
-        raise ValidationError({"name": error.messages}) from error
+    refuse_credentials(name=name)
     if participant is not None:
         _check_participant(participant, location)
     now = now or timezone.now()

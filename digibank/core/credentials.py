@@ -54,7 +54,7 @@ _CODE_TERMS = (
 )
 # Words that name a password (of any letters). "ww" is the Dutch shorthand.
 _PASSWORD_TERMS = (
-    r"wachtwoord|paswoord|passwoord|wachtzin|ww|password|passwd|pwd|pass word|passphrase|"
+    r"wachtwoord|paswoord|passwoord|wachtzin|ww|password|passwd|pwd|pass word|passphrase|"  # noqa: S105
     r"mot de passe|mdp"
 )
 _START = r"(?<![\w\-])(?<!zip )"
@@ -67,7 +67,7 @@ _SAYS = r"\s*(?:(?:is|est|c'est|was|zijn|are)(?:\s*[:=])?|[:=])\s*"
 # 4 to 12 digits, maybe spaced or dashed ("1 2 3 4", "123-456").
 _DIGITS = r"\d(?:[ .\-]?\d){3,11}(?!\d)"
 # What a password looks like when no ':' announces it: a word with a digit or a sign.
-_PASSWORD_LIKE = r"(?=\S*[\d!@#$%^&*?+_])\S{4,}"
+_PASSWORD_LIKE = r"(?=\S*[\d!@#$%^&*?+_])\S{4,}"  # noqa: S105 (a pattern)
 
 _CODE_LINE = re.compile(
     rf"{_START}(?:{_CODE_TERMS}){_END}(?:\s*[:=]?\s*|{_FILLER}{_SAYS}){_DIGITS}",

@@ -7,7 +7,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -139,6 +138,7 @@ class HelpForm(forms.Form):
         label=_("Referred to which organisation"),
         max_length=200,
         required=False,
+        validators=[validate_no_credentials],
         help_text=_("Only when you referred the person, for example the health insurer."),
     )
     follow_up_needed = forms.BooleanField(label=_("Follow-up needed"), required=False)

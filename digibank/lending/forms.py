@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.credentials import validate_no_credentials
 from digibank.devices.models import Device, DeviceKind
 from digibank.network.models import HubPartner
 from digibank.network.templatetags.network import euros
@@ -123,7 +124,10 @@ class RequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     needs_note = forms.CharField(
-        label=_("More about the needs (optional)"), max_length=300, required=False
+        label=_("More about the needs (optional)"),
+        max_length=300,
+        required=False,
+        validators=[validate_no_credentials],
     )
 
 
@@ -137,7 +141,11 @@ class UrgencyForm(forms.Form):
 
 
 class SkipForm(forms.Form):
-    reason = forms.CharField(label=_("Why is this person skipped?"), max_length=300)
+    reason = forms.CharField(
+        label=_("Why is this person skipped?"),
+        max_length=300,
+        validators=[validate_no_credentials],
+    )
 
 
 class OfferForm(forms.Form):
@@ -165,6 +173,7 @@ class LoanTermsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         required=False,
+        validators=[validate_no_credentials],
     )
     signed_on_paper = forms.BooleanField(
         label=_("The person signed the paper agreement"), required=False
@@ -204,8 +213,15 @@ class ReturnForm(forms.Form):
         label=_("The charger and accessories are back"), required=False
     )
     data_removed = forms.BooleanField(label=_("The borrower's data is removed"), required=False)
-    damage_note = forms.CharField(label=_("Damage (if any)"), max_length=500, required=False)
-    note = forms.CharField(label=_("Notes"), max_length=500, required=False)
+    damage_note = forms.CharField(
+        label=_("Damage (if any)"),
+        max_length=500,
+        required=False,
+        validators=[validate_no_credentials],
+    )
+    note = forms.CharField(
+        label=_("Notes"), max_length=500, required=False, validators=[validate_no_credentials]
+    )
     outcome = forms.ChoiceField(
         label=_("What happens with the device now?"),
         choices=ReturnOutcome.choices,
@@ -319,6 +335,7 @@ class ClassAssignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
+        validators=[validate_no_credentials],
     )
 
     def clean_file(self) -> list[dict[str, str]]:
@@ -361,6 +378,7 @@ class ScreenSignForm(forms.Form):
         label=_("Your full name"),
         help_text=_("Type your first name and last name. This counts as your signature."),
         max_length=200,
+        validators=[validate_no_credentials],
         error_messages={"required": _("Type your full name.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -403,7 +421,10 @@ def add_deposit_fields(form: forms.Form, due_cents: int) -> None:
         str(_("Amount received in euros")), initial_cents=due_cents, max_cents=due_cents
     )
     form.fields["deposit_waiver_reason"] = forms.CharField(
-        label=_("Why is the deposit (partly) waived?"), max_length=300, required=False
+        label=_("Why is the deposit (partly) waived?"),
+        max_length=300,
+        required=False,
+        validators=[validate_no_credentials],
     )
 
 
@@ -416,7 +437,10 @@ def add_refund_fields(form: forms.Form, received_cents: int) -> None:
         "%(amount)s was received. Refund less only to pay for damage."
     ) % {"amount": euros(received_cents)}
     form.fields["deposit_kept_reason"] = forms.CharField(
-        label=_("Why is part of the deposit kept?"), max_length=300, required=False
+        label=_("Why is part of the deposit kept?"),
+        max_length=300,
+        required=False,
+        validators=[validate_no_credentials],
     )
 
 
@@ -490,7 +514,12 @@ class BulkReturnForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("For one device you can choose something else in its row."),
     )
-    note = forms.CharField(label=_("Notes for all devices"), max_length=500, required=False)
+    note = forms.CharField(
+        label=_("Notes for all devices"),
+        max_length=500,
+        required=False,
+        validators=[validate_no_credentials],
+    )
 
     def __init__(self, *args: Any, rows: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -506,7 +535,10 @@ class BulkReturnForm(forms.Form):
                 required=False,
             )
             self.fields[f"note_{pk}"] = forms.CharField(
-                label=_("Note for %(device)s") % {"device": label}, max_length=500, required=False
+                label=_("Note for %(device)s") % {"device": label},
+                max_length=500,
+                required=False,
+                validators=[validate_no_credentials],
             )
             self.rows.append(
                 {

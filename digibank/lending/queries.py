@@ -230,4 +230,4 @@ def open_loan_blocks_anonymising(participant_ids: list[int]) -> dict[int, str]:
     borrowers = Loan.objects.filter(
         participant_id__in=participant_ids, returned_at__isnull=True
     ).values_list("participant_id", flat=True)
-    return {pk: reason for pk in borrowers}
+    return dict.fromkeys(borrowers, reason)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digibank.core.credentials import credential_problem, refuse_credentials
 from digibank.core.journal import journal_write
 from digibank.devices.models import Device, DeviceKind, DeviceStatus, RetirementReason
 from digibank.devices.services import device_transition
@@ -153,6 +154,7 @@ def request_create(
     needs = sorted(set(needs))
     if set(needs) - set(Need.values):
         raise ValidationError({"needs": _("Choose needs from the list.")})
+    refuse_credentials(needs_note=needs_note)
     if participant.is_anonymised or participant.is_merged:
         raise ValidationError(_("This record cannot be changed."))
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
@@ -238,6 +240,7 @@ def request_skip(*, actor: Any, request: DeviceRequest, reason: str) -> DeviceRe
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why this person is skipped.")})
+    refuse_credentials(reason=reason)
     request = _locked_request(request)
     if request.status not in (RequestStatus.WAITING, RequestStatus.AWAITING_APPROVAL):
         raise ValidationError(_("This request is not on the waiting list."))
@@ -420,6 +423,7 @@ def loan_checkout(
     is recorded when `deposit_method` is given (else it stays to be collected)."""
     if kind not in LoanKind.values:
         raise ValidationError({"kind": _("Choose the kind of loan.")})
+    refuse_credentials(goals_plan=goals_plan, deposit_waiver_reason=deposit_waiver_reason)
     if participant.hub_id != hub.pk:
         raise ValidationError({"participant": _("Choose a person of this hub.")})
     if participant.is_anonymised or participant.is_merged:
@@ -543,6 +547,8 @@ def loan_sign_on_screen(
         errors["signer_name"] = _("Type your full name.")
     elif len(signer_name) > 200:
         errors["signer_name"] = _("The name is too long: at most 200 characters.")
+    elif problem := credential_problem(signer_name):
+        errors["signer_name"] = problem
     if not agreed:
         errors["agree"] = _("Tick the box to say you read the agreement and agree.")
     if errors:
@@ -621,6 +627,7 @@ def loan_return(
     is given."""
     if outcome not in ReturnOutcome.values:
         raise ValidationError({"outcome": _("Choose what happens with the device.")})
+    refuse_credentials(damage_note=damage_note, note=note, deposit_kept_reason=deposit_kept_reason)
     loan = _locked_loan(loan)
     if loan.returned_at is not None or loan.kind == LoanKind.GIFT:
         raise ValidationError(_("This loan is already closed."))
@@ -810,6 +817,7 @@ def class_assign(
     kept together for the bulk return at the end of the school year (a class of that
     name gets the new pupils added)."""
     class_name = " ".join(class_name.split())
+    refuse_credentials(goals_plan=goals_plan)
     if len(class_name) > 100:
         raise ValidationError({"class_name": _("At most 100 characters.")})
     from digibank.devices.queries import device_by_tag
@@ -952,6 +960,7 @@ def _deposit_collect(
     *, actor: Any, loan: Loan, received_cents: int, method: str, waiver_reason: str
 ) -> LoanDeposit:
     waiver_reason = waiver_reason.strip()
+    refuse_credentials(deposit_waiver_reason=waiver_reason)
     due = loan.deposit_cents
     if due == 0:
         raise ValidationError(_("This loan has no deposit."))
@@ -1009,6 +1018,7 @@ def _deposit_refund(
     *, actor: Any, loan: Loan, refunded_cents: int, kept_reason: str
 ) -> LoanDeposit:
     kept_reason = kept_reason.strip()
+    refuse_credentials(deposit_kept_reason=kept_reason)
     deposit = LoanDeposit.objects.select_for_update().filter(loan=loan).first()
     if deposit is None or deposit.received_cents == 0:
         raise ValidationError({"deposit_refunded": _("No deposit was received for this loan.")})

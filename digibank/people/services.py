@@ -371,7 +371,9 @@ def _retention_batch(
     if after is not None:
         seen, pk = after
         rows = rows.filter(Q(last_seen_at__gt=seen) | Q(last_seen_at=seen, pk__gt=pk))
-    return list(rows.order_by("last_seen_at", "id").values_list("id", "hub_id", "last_seen_at")[:size])
+    return list(
+        rows.order_by("last_seen_at", "id").values_list("id", "hub_id", "last_seen_at")[:size]
+    )
 
 
 def _mark_seen_at(seen: dict[int, datetime]) -> None:

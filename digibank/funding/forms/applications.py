@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.validators import validate_no_national_number
 from digibank.network.models import Organisation, OrganisationKind, PartnerType
 from digibank.network.validators import normalise_enterprise_number, validate_enterprise_number
 
@@ -102,6 +103,7 @@ class GeneralForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[validate_no_national_number],
         help_text=_("What will the partnership do, for whom, and where? A few sentences."),
     )
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE_WIDGET)
@@ -248,14 +250,15 @@ class AnswersForm(forms.Form):
                 "required": False,
                 "help_text": question.help_text,
             }
+            text: dict[str, Any] = {**common, "validators": [validate_no_national_number]}
             field: forms.Field
             initial: Any = None
             if question.kind == QuestionKind.TEXT:
-                field = forms.CharField(max_length=300, **common)
+                field = forms.CharField(max_length=300, **text)
                 initial = answer.text if answer else ""
             elif question.kind == QuestionKind.LONG_TEXT:
                 field = forms.CharField(
-                    max_length=20_000, widget=forms.Textarea(attrs={"rows": 5}), **common
+                    max_length=20_000, widget=forms.Textarea(attrs={"rows": 5}), **text
                 )
                 initial = answer.text if answer else ""
             elif question.kind == QuestionKind.NUMBER:

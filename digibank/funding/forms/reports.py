@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.validators import validate_no_national_number
+
 from ..models import Report, ReportKind, ReportStatus
 
 
@@ -41,12 +43,14 @@ class NarrativeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
         max_length=20_000,
+        validators=[validate_no_national_number],
     )
     next_steps = forms.CharField(
         label=_("Next steps"),
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         max_length=10_000,
+        validators=[validate_no_national_number],
     )
 
 
@@ -64,6 +68,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=10_000,
+        validators=[validate_no_national_number],
     )
 
     def clean(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from digibank.accounts.models import User
+from digibank.core.validators import validate_no_national_number
 
 from ..models import Criterion, Score
 from ..services.reviews import ScoreInput
@@ -57,6 +58,7 @@ class ConflictForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
+        validators=[validate_no_national_number],
     )
 
     def clean(self) -> dict[str, Any]:
@@ -76,6 +78,7 @@ class ScoreForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=10_000,
+        validators=[validate_no_national_number],
     )
 
     def __init__(
@@ -118,6 +121,7 @@ class ScoreForm(forms.Form):
                 required=False,
                 max_length=5000,
                 show_hidden_initial=True,
+                validators=[validate_no_national_number],
             )
 
     def criterion_fields(self) -> list[tuple[Criterion, Any, Any]]:

@@ -68,7 +68,8 @@ def test_retention_waits_for_the_return(staff: User, loan: Loan) -> None:
     _age(person, loan)
     assert people_tasks.anonymise_inactive_participants.call() == 0
     person.refresh_from_db()
-    assert person.anonymised_at is None and person.given_name
+    assert person.anonymised_at is None
+    assert person.given_name
 
     services.loan_return(
         actor=staff,

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from digibank.accounts.models import Membership, User
 from digibank.core.credentials import refuse_credentials
 from digibank.core.journal import journal_write
-from digibank.core.messaging import send_once
+from digibank.core.messaging import MessageKind, send_once
 from digibank.network.models import Location
 from digibank.network.queries import local_today
 from digibank.people.models import Participant
@@ -519,7 +519,13 @@ def notify(appointment_pk: int, kind: str) -> bool:
     stamp = appointment.starts_at.isoformat()
     key = f"appointment:{appointment.pk}:{kind}:{stamp}"
     return send_once(
-        key=key, subject=subject, text=text, email=participant.email, phone=participant.phone
+        key=key,
+        subject=subject,
+        text=text,
+        kind=MessageKind.SERVICE,
+        email=participant.email,
+        phone=participant.phone,
+        participant_id=participant.pk,
     )
 
 

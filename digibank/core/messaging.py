@@ -1,11 +1,48 @@
 """Messages to people: e-mail through Django's mailers, SMS through a pluggable backend
 (console by default; a provider's backend is one class with `send(messages)`), and
 `send_once`, which makes reminders idempotent: a message with the same key is sent at
-most once, however often a task runs."""
+most once, however often a task runs.
+
+Consent to be contacted (the one place this rule is written down)
+-----------------------------------------------------------------
+Every sender says what kind of message it sends (`kind=`, required):
+
+- `MessageKind.SERVICE`: the confirmation or reminder of something the person asked for
+  or takes part in. It goes out whatever the person's contact consent, because not
+  sending it would fail the service they asked for.
+- `MessageKind.OTHER`: anything else (news, invitations to other courses, surveys). It
+  goes out only to a participant (`participant_id=`) with an active consent for
+  the purpose "contact" (people.models.ConsentPurpose.CONTACT). Without it nothing is
+  sent and the key is recorded as skipped (SentMessage.skipped); a later send with
+  consent goes out.
+
+The senders today, all service messages:
+
+=================================================  ==========================================
+lending.tasks: due soon / overdue reminders        a loan the person took
+lending.tasks: device offered from the waiting     the request the person made
+list
+lending.tasks: overdue summary                     a team member's own work (no participant)
+learning.tasks: meeting reminder, session          a course the person enrolled in
+cancelled, seat offered from the waiting list
+appointments.services: confirmation, reminder,     an appointment the person booked
+rescheduled, cancelled
+helpdesk.services: mandate ending                  a mandate the person gave
+helpdesk.services: inactive digihelper warning     a team member's own access
+funding.tasks: decisions, report reviews and       an applicant's or coordinator's own file
+reminders
+=================================================  ==========================================
+
+People tells this module how to check the consent (people.apps registers
+`register_contact_consent`), so core never imports people. With no check registered,
+nobody has consented.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -52,15 +89,54 @@ def send_sms(*, to: str, text: str) -> None:
     sms_backend().send([SmsMessage(to=to, text=text)])
 
 
-def send_once(*, key: str, subject: str, text: str, email: str = "", phone: str = "") -> bool:
+class MessageKind(StrEnum):
+    SERVICE = "service"  # confirmation or reminder of something the person asked for
+    OTHER = "other"  # anything else: needs the participant's consent to be contacted
+
+
+ContactConsent = Callable[[int], bool]  # participant id -> may we contact them?
+
+_contact_consent: list[ContactConsent] = []
+
+
+def register_contact_consent(check: ContactConsent) -> None:
+    _contact_consent[:] = [check]
+
+
+def may_contact(participant_id: int) -> bool:
+    return bool(_contact_consent) and _contact_consent[0](participant_id)
+
+
+def send_once(
+    *,
+    key: str,
+    subject: str,
+    text: str,
+    kind: MessageKind,
+    email: str = "",
+    phone: str = "",
+    participant_id: int | None = None,
+) -> bool:
     """Send by e-mail when there is an address, else by SMS when there is a phone number,
     unless a message with this key went out before. True when it was sent now.
-    The key names the occasion, e.g. "loan:42:due-soon" or "appointment:7:reminder"."""
+    The key names the occasion, e.g. "loan:42:due-soon" or "appointment:7:reminder".
+    A message of kind OTHER needs `participant_id` and that person's contact consent;
+    without it the key is recorded as skipped and nothing goes out."""
     if not (email or phone):
         return False
+    channel = "email" if email else "sms"
+    if kind != MessageKind.SERVICE:
+        if participant_id is None:
+            raise ValueError("A message other than a service message needs participant_id.")
+        if not may_contact(participant_id):
+            SentMessage.objects.get_or_create(
+                key=key, defaults={"channel": channel, "skipped": True}
+            )
+            return False
     try:
         with transaction.atomic():
-            SentMessage.objects.create(key=key, channel="email" if email else "sms")
+            SentMessage.objects.filter(key=key, skipped=True).delete()
+            SentMessage.objects.create(key=key, channel=channel)
             if email:
                 send_mail(subject, text, None, [email])
             else:

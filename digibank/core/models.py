@@ -87,6 +87,9 @@ class SentMessage(models.Model):
     key = models.CharField(max_length=200, unique=True)
     channel = models.CharField(max_length=8)
     sent_at = models.DateTimeField(default=timezone.now)
+    # Not sent: a message other than a service message, to a person who did not agree
+    # to be contacted (see core.messaging). A later send with consent replaces the row.
+    skipped = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("sent message")

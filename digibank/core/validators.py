@@ -60,3 +60,16 @@ def validate_no_national_number(value: str) -> None:
     """For every field that holds a person's data: never a national register number."""
     if contains_national_number(value or ""):
         raise ValidationError(NATIONAL_NUMBER_MESSAGE, code="national_number")
+
+
+def refuse_national_numbers(**texts: str) -> None:
+    """For services taking texts that may name a person but are not about one (funding
+    applications, reports, reviews): one message for each field holding a national
+    register number."""
+    errors = {
+        field: NATIONAL_NUMBER_MESSAGE
+        for field, text in texts.items()
+        if contains_national_number(text or "")
+    }
+    if errors:
+        raise ValidationError(errors, code="national_number")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from digibank.accounts.models import Membership, User
 from digibank.accounts.roles import HubRole
-from digibank.core.messaging import send_once
+from digibank.core.messaging import MessageKind, send_once
 from digibank.network.templatetags.network import euros
 
 from .models import Determination, Outcome, Report, ReportStatus
@@ -91,6 +91,7 @@ def notify_determination(determination_id: int) -> int:
             key=f"funding-determination:{determination.pk}:{person.pk}",
             subject=subject,
             text=text,
+            kind=MessageKind.SERVICE,
             email=person.email,
         )
     return sent
@@ -171,6 +172,7 @@ def notify_report_reviewed(report_id: int) -> int:
                 key=f"funding-report:{report.pk}:{report.status}:{report.reviewed_at.isoformat()}:{user.pk}",
                 subject=str(subject),
                 text=str(text),
+                kind=MessageKind.SERVICE,
                 email=user.email,
             )
     return sent
@@ -222,6 +224,7 @@ def remind_reports_due() -> int:
                     key=f"funding-report-reminder:{report.pk}:{occasion}:{report.due_on}:{user.pk}",
                     subject=str(subject),
                     text=str(text),
+                    kind=MessageKind.SERVICE,
                     email=user.email,
                 )
     return sent

@@ -22,7 +22,7 @@ from digibank.accounts.models import Membership
 from digibank.accounts.roles import HubRole
 from digibank.core.credentials import credential_problem, refuse_credentials
 from digibank.core.journal import journal_write
-from digibank.core.messaging import send_once
+from digibank.core.messaging import MessageKind, send_once
 from digibank.core.models import SentMessage
 from digibank.core.text import contains_national_number
 from digibank.core.validators import NATIONAL_NUMBER_MESSAGE
@@ -404,7 +404,9 @@ def volunteers_deactivate_inactive(*, now: datetime | None = None) -> tuple[int,
                     "date": (now + timedelta(days=INACTIVE_WARNING_DAYS)).date().isoformat(),
                 }
                 subject = _("Your digihelper access will be switched off soon")
-            if send_once(key=key, subject=subject, text=text, email=user.email):
+            if send_once(
+                key=key, subject=subject, text=text, kind=MessageKind.SERVICE, email=user.email
+            ):
                 journal_write(
                     actor=None,
                     action="helper.inactive_warning",
@@ -540,8 +542,10 @@ def mandates_remind(*, today: date | None = None) -> int:
                 key=f"helpdesk:mandate:{mandate.pk}:ending:{mandate.ends_on:%Y%m%d}",
                 subject=subject,
                 text=text,
+                kind=MessageKind.SERVICE,
                 email=person.email,
                 phone=person.phone,
+                participant_id=person.pk,
             ):
                 journal_write(
                     actor=None,

@@ -11,7 +11,7 @@ from django.tasks import default_task_backend, task
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from digibank.core.messaging import send_once
+from digibank.core.messaging import MessageKind, send_once
 from digibank.people.models import Participant
 
 from .models import Enrolment, EnrolmentStatus, Meeting, Offer, OfferStatus, Session
@@ -59,8 +59,10 @@ def notify_session_cancelled(session_id: int, enrolment_ids: list[int]) -> int:
                     "Questions? Contact the digibank."
                 )
                 % {"course": session.course.title},
+                kind=MessageKind.SERVICE,
                 email=person.email,
                 phone=person.phone,
+                participant_id=person.pk,
             )
     return sent
 
@@ -86,8 +88,10 @@ def notify_offer(offer_id: int) -> bool:
                 "Tell the digibank before %(until)s if you want it."
             )
             % {"course": offer.session.course.title, "until": _when(offer.expires_at)},
+            kind=MessageKind.SERVICE,
             email=person.email,
             phone=person.phone,
+            participant_id=person.pk,
         )
 
 
@@ -130,7 +134,9 @@ def send_meeting_reminders() -> int:
                         "course": meeting.session.course.title,
                         "where": where,
                     },
+                    kind=MessageKind.SERVICE,
                     email=person.email,
                     phone=person.phone,
+                    participant_id=person.pk,
                 )
     return sent

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from digibank.accounts.models import Membership
 from digibank.accounts.roles import HubRole
-from digibank.core.messaging import send_once
+from digibank.core.messaging import MessageKind, send_once
 
 from . import services
 from .models import LendingPolicy, Loan, LoanKind
@@ -44,8 +44,10 @@ def _remind(loan: Loan, occasion: str) -> bool:
         key=f"loan:{loan.pk}:{occasion}:{loan.due_on}",
         subject=str(subject),
         text=str(text),
+        kind=MessageKind.SERVICE,
         email=person.email,
         phone=person.phone,
+        participant_id=person.pk,
     )
 
 
@@ -107,6 +109,7 @@ def send_overdue_summaries() -> int:
             key=f"lending-overdue:{membership.hub_id}:{membership.user_id}:{today}",
             subject=_("Overdue loans"),
             text=text,
+            kind=MessageKind.SERVICE,
             email=membership.user.email,
         )
     return sent
@@ -146,6 +149,8 @@ def notify_offer(offer_id: int) -> bool:
         key=f"offer:{offer.pk}",
         subject=str(subject),
         text=str(text),
+        kind=MessageKind.SERVICE,
         email=person.email,
         phone=person.phone,
+        participant_id=person.pk,
     )

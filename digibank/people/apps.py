@@ -8,6 +8,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from digibank.core.journal import register_actions
+        from digibank.core.messaging import register_contact_consent
         from digibank.core.schedule import register_daily
         from digibank.network.registry import (
             NavItem,
@@ -44,6 +45,7 @@ class PeopleConfig(AppConfig):
         register_hub_figures(panels.hub_figures)
         register_timeline_provider(queries.people_timeline)
         register_daily(tasks.anonymise_inactive_participants)
+        register_contact_consent(queries.has_contact_consent)
         register_anonymise_fields(Participant, via="pk", erase=ERASED_ON_ANONYMISE)
         register_anonymise_fields(
             Consent,

@@ -264,3 +264,15 @@ def visitor_list(
     if end:
         visitors = visitors.filter(visited_on__lte=end)
     return visitors.order_by("-visited_on", "-id")
+
+
+def has_contact_consent(participant_id: int) -> bool:
+    """The person agreed to be contacted (an active consent for 'contact') and their record
+    is still in use. Asked by core.messaging before any message that is not a service
+    message."""
+    return Consent.objects.filter(
+        participant_id=participant_id,
+        participant__anonymised_at__isnull=True,
+        purpose=ConsentPurpose.CONTACT,
+        withdrawn_at__isnull=True,
+    ).exists()

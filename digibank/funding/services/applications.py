@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from digibank.accounts.models import ProgrammeRole, User
 from digibank.accounts.roles import ProgrammeRoleKind
 from digibank.core.journal import journal_write
+from digibank.core.validators import refuse_national_numbers
 from digibank.network.models import Municipality, Organisation, OrganisationKind, PartnerType
 from digibank.network.validators import normalise_enterprise_number, validate_enterprise_number
 
@@ -397,6 +398,7 @@ def application_update_general(
         raise ValidationError({"title": _("Give the project a title.")})
     if starts_on and ends_on and ends_on <= starts_on:
         raise ValidationError({"ends_on": _("The project must end after it starts.")})
+    refuse_national_numbers(title=title, summary=summary or "")
     locked.title = title[:200]
     locked.summary = (summary or "").strip()
     locked.starts_on = starts_on
@@ -659,6 +661,7 @@ def answer_save(
     elif kind in (QuestionKind.TEXT, QuestionKind.LONG_TEXT):
         limit = 300 if kind == QuestionKind.TEXT else 20_000
         text = str(value).strip()
+        refuse_national_numbers(value=text)
         if len(text) > limit:
             raise ValidationError(
                 {"value": _("Use at most %(limit)s characters.") % {"limit": limit}}

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digibank.core.journal import journal_write
+from digibank.core.validators import refuse_national_numbers
 
 from .. import tasks
 from ..models import Grant, Report, ReportKind, ReportStatus
@@ -193,6 +194,7 @@ def _check_editable(report: Report) -> None:
 
 @transaction.atomic
 def report_save_draft(*, actor: Any, report: Report, narrative: str, next_steps: str) -> Report:
+    refuse_national_numbers(narrative=narrative, next_steps=next_steps)
     report = _lock(report)
     _check_editable(report)
     report.narrative, report.next_steps = narrative.strip(), next_steps.strip()
@@ -204,6 +206,7 @@ def report_save_draft(*, actor: Any, report: Report, narrative: str, next_steps:
 @transaction.atomic
 def report_submit(*, actor: Any, report: Report, narrative: str, next_steps: str) -> Report:
     """Submit with the hub's figures computed now and frozen into the report."""
+    refuse_national_numbers(narrative=narrative, next_steps=next_steps)
     report = _lock(report)
     _check_editable(report)
     errors = {}
@@ -231,6 +234,7 @@ def report_submit(*, actor: Any, report: Report, narrative: str, next_steps: str
 
 
 def _review(*, actor: Any, report: Report, status: str, comment: str, action: str) -> Report:
+    refuse_national_numbers(comment=comment)
     report = _lock(report)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed."))

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from digibank.accounts.models import ProgrammeRole, User
 from digibank.accounts.roles import HubRole, ProgrammeRoleKind
 from digibank.core.journal import journal_write
+from digibank.core.validators import refuse_national_numbers
 from digibank.network import services as network_services
 from digibank.network.models import Hub, HubStatus
 
@@ -147,6 +148,7 @@ def conflict_declare(
     assignment = _locked_assignment(assignment)
     _own(actor, assignment)
     note = note.strip()
+    refuse_national_numbers(note=note)
     if assignment.conflict == ConflictStatus.CONFLICT:
         raise ValidationError(_("You already declared a conflict of interest."))
     if not conflict and assignment.conflict == ConflictStatus.NONE:
@@ -207,6 +209,10 @@ def scores_save(
             errors[f"score_{criterion_id}"] = [
                 _("Give a score from 0 to %(max)s.") % {"max": call.score_scale_max}
             ]
+    refuse_national_numbers(
+        comment=comment or "",
+        **{f"comment_{pk}": given.comment for pk, given in scores.items()},
+    )
     if errors:
         raise ValidationError(errors)
     for criterion_id, given in sorted(scores.items()):

@@ -455,3 +455,22 @@ def test_a_stranger_may_not_edit(make_draft: Any, other_applicant: Any) -> None:
         services.application_update_goals(
             actor=other_applicant, application=application, goals=["lending"]
         )
+
+
+def test_a_national_register_number_is_refused_in_the_summary(
+    make_draft: Any, applicant: Any
+) -> None:
+    """Funding texts may name people but never hold a national register number."""
+    application = make_draft()
+    with pytest.raises(ValidationError) as raised:
+        services.application_update_general(
+            actor=applicant,
+            application=application,
+            title=application.title,
+            summary="Contact: Jan, 85.07.30-033.28",
+            starts_on=None,
+            ends_on=None,
+        )
+    assert "summary" in raised.value.message_dict
+    application.refresh_from_db()
+    assert "85.07.30" not in application.summary

@@ -426,6 +426,9 @@ def loan_checkout(
     refuse_credentials(goals_plan=goals_plan, deposit_waiver_reason=deposit_waiver_reason)
     if participant.hub_id != hub.pk:
         raise ValidationError({"participant": _("Choose a person of this hub.")})
+    # Locked and read again: an anonymisation at the same moment either sees this loan
+    # (and is refused) or has happened (and this check-out is refused).
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.is_anonymised or participant.is_merged:
         raise ValidationError({"participant": _("This record cannot be changed.")})
     device = _lock_device(device)

@@ -60,3 +60,25 @@ def test_an_offer_is_accepted_once(
     assert all(o.startswith("refused:") for o in outcomes if o != "done"), outcomes
     assert Loan.objects.count() == 1
     assert DeviceOffer.objects.get(pk=offer.pk).status == OfferStatus.ACCEPTED
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_anonymising_and_lending_at_once_never_lend_to_an_erased_person(
+    staff: User, coordinator: User, hub: Hub, device: Device, participant: Participant
+) -> None:
+    from digibank.people import services as people_services
+
+    def anonymise() -> None:
+        people_services.participant_anonymise(actor=coordinator, participant=participant)
+
+    def checkout() -> None:
+        services.loan_checkout(
+            actor=staff, hub=hub, device=Device.objects.get(pk=device.pk), participant=participant
+        )
+
+    outcomes = labels(run_at_once([anonymise, checkout]))
+    assert sorted(outcomes) == ["done", "refused"], outcomes
+    participant.refresh_from_db()
+    lent = Loan.objects.filter(participant=participant).exists()
+    assert lent != participant.is_anonymised

@@ -18,20 +18,17 @@ Every sender says what kind of message it sends (`kind=`, required):
 
 The senders today, all service messages:
 
-=================================================  ==========================================
-lending.tasks: due soon / overdue reminders        a loan the person took
-lending.tasks: device offered from the waiting     the request the person made
-list
-lending.tasks: overdue summary                     a team member's own work (no participant)
-learning.tasks: meeting reminder, session          a course the person enrolled in
-cancelled, seat offered from the waiting list
-appointments.services: confirmation, reminder,     an appointment the person booked
-rescheduled, cancelled
-helpdesk.services: mandate ending                  a mandate the person gave
-helpdesk.services: inactive digihelper warning     a team member's own access
-funding.tasks: decisions, report reviews and       an applicant's or coordinator's own file
-reminders
-=================================================  ==========================================
+- lending.tasks: due-soon and overdue reminders (a loan the person took); a device
+  offered from the waiting list (a request the person made); the overdue summary (a
+  team member's own work, no participant).
+- learning.tasks: meeting reminders, a cancelled session, a seat offered from the
+  waiting list (a course the person enrolled in).
+- appointments.services: confirmation, reminder, rescheduled, cancelled (an
+  appointment the person booked).
+- helpdesk.services: a mandate about to end (a mandate the person gave); the warning
+  to an inactive digihelper (a team member's own access).
+- funding.tasks: decisions, report reviews and reminders (an applicant's or a
+  coordinator's own file).
 
 People tells this module how to check the consent (people.apps registers
 `register_contact_consent`), so core never imports people. With no check registered,

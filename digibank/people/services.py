@@ -18,6 +18,7 @@ from django.db.models import Max, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digibank.core.credentials import refuse_credentials
 from digibank.core.journal import journal_write
 from digibank.network.models import Hub, Location, Postcode
 
@@ -98,6 +99,7 @@ def _clean_values(*, hub: Hub, data: Mapping[str, Any]) -> dict[str, Any]:
             value = " ".join(str(value or "").split())
             refuse_national_number(value, phone=field == "phone")
         values[field] = value
+    refuse_credentials(given_name=values["given_name"], family_name=values["family_name"])
     values["phone"] = clean_phone(values["phone"])
     values["postcode"] = clean_postcode(values["postcode"])
     values["email"] = values["email"].lower()

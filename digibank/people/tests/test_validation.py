@@ -85,3 +85,10 @@ def test_postcodes_are_four_digits():
     for bad in ("900", "90000", "9OOO"):
         with pytest.raises(ValidationError):
             clean_postcode(bad)
+
+
+def test_a_pin_in_a_name_is_refused_by_the_service(make_participant):
+    """Names come from forms, imports and class lists: the credential guard holds for all."""
+    with pytest.raises(ValidationError) as raised:
+        make_participant(given_name="Jan", family_name="pin 1234")
+    assert "family_name" in raised.value.message_dict

@@ -29,12 +29,20 @@ from digibank.people.registry import AnonymiseFields, anonymise_fields, contact_
 from .world import World, build_world
 
 MARKER = "Kwispeldoorn-erase-me"
-TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, models.BinaryField)
+# What can hold words or an image of the person (a file too: its app must also delete
+# the file from storage, with a register_anonymise_handler).
+TEXT_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.JSONField,
+    models.BinaryField,
+    models.FileField,
+)
 
 
 def models_about_people() -> list[type[models.Model]]:
-    """Participant, every model with a foreign key to it, and every model with a foreign
-    key to one of those (a loan's deposit, an enrolment's attendance), to any depth."""
+    """Participant, every model with a foreign key (or many-to-many) to it, and every model
+    with one to those (a loan's deposit, an enrolment's attendance), to any depth."""
     found: list[type[models.Model]] = [Participant]
     grew = True
     while grew:
@@ -42,7 +50,7 @@ def models_about_people() -> list[type[models.Model]]:
         for model in apps.get_models():
             if model not in found and any(
                 field.is_relation and field.related_model in found
-                for field in model._meta.concrete_fields
+                for field in [*model._meta.concrete_fields, *model._meta.many_to_many]
             ):
                 found.append(model)
                 grew = True

@@ -71,7 +71,8 @@ def test_the_first_to_register_a_number_gets_nothing_until_confirmed(
     assert draft.status == ApplicationStatus.DRAFT
     # The real people of the organisation register later; an officer confirms one.
     real = _register("Rita Real")
-    assert real.is_pending and real.organisation == attacker.organisation
+    assert real.is_pending
+    assert real.organisation == attacker.organisation
     with pytest.raises(ValidationError):  # a pending person confirms nobody
         services.applicant_confirm(actor=attacker.user, applicant=real)
     with pytest.raises(ValidationError):
@@ -92,7 +93,8 @@ def test_the_first_to_register_a_number_gets_nothing_until_confirmed(
     # The confirmed colleague sees the attacker's draft and whom to refuse.
     colleague = client_for(real.user)
     page = colleague.get(url("list")).content.decode()
-    assert "Fake project" in page and "Mallory First" in page
+    assert "Fake project" in page
+    assert "Mallory First" in page
 
 
 def test_officers_see_first_applicants_once_they_started_in_a_call(
@@ -125,7 +127,8 @@ def test_a_pending_colleague_sees_only_their_own_drafts(
     client = Client()
     client.force_login(newcomer.user)
     page = client.get(url("list")).content.decode()
-    assert "My own start" in page and theirs.title not in page
+    assert "My own start" in page
+    assert theirs.title not in page
     assert client.get(url("detail", pk=theirs.pk)).status_code == 404
     assert client.get(url("detail", pk=own.pk)).status_code == 200
     with pytest.raises(ValidationError):
@@ -146,7 +149,8 @@ def test_an_officer_revokes_and_access_ends_at_once(
     assert applicant.full_name in officer_client.get(confirmed_list).content.decode()
     officer_client.post(_officer_url("officer_applicant_revoke", programme, role))
     role.refresh_from_db()
-    assert role.is_revoked and not role.is_confirmed
+    assert role.is_revoked
+    assert not role.is_confirmed
     assert JournalEntry.objects.filter(action="funding.applicant_revoke", actor=officer).exists()
     # The same signed-in session: every page of the application answers 404 now.
     assert client.get(url("detail", pk=draft.pk)).status_code == 404
@@ -156,7 +160,9 @@ def test_an_officer_revokes_and_access_ends_at_once(
         services.application_update_goals(actor=applicant, application=draft, goals=["lending"])
     # Asking again gives nothing; the officer can confirm them again.
     with pytest.raises(ValidationError):
-        services.applicant_join(actor=applicant, enterprise_number=role.organisation.enterprise_number)
+        services.applicant_join(
+            actor=applicant, enterprise_number=role.organisation.enterprise_number
+        )
     revoked_list = url("officer_applicants", programme=programme.slug) + "?state=revoked"
     assert applicant.full_name in officer_client.get(revoked_list).content.decode()
     officer_client.post(_officer_url("officer_applicant_confirm", programme, role))

@@ -103,7 +103,8 @@ def test_a_colleague_can_refuse_and_the_refused_cannot_ask_again(
     newcomer = _register(applicant_org.enterprise_number)
     services.applicant_refuse(actor=applicant, applicant=newcomer)
     newcomer.refresh_from_db()
-    assert newcomer.is_revoked and not newcomer.is_confirmed
+    assert newcomer.is_revoked
+    assert not newcomer.is_confirmed
     assert JournalEntry.objects.filter(action="funding.applicant_refuse").exists()
     with pytest.raises(ValidationError) as caught:
         services.applicant_join(

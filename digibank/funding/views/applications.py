@@ -55,7 +55,6 @@ from ..models import (
     Attachment,
     BudgetLine,
     ConflictStatus,
-    ReviewAssignment,
     Round,
 )
 from ..queries import applications as queries
@@ -871,9 +870,11 @@ def _readable(request: HttpRequest, pk: int) -> Application:
         raise Http404
     if access.is_officer(request.user, application.round.call.programme):
         return application
-    cleared = ReviewAssignment.objects.filter(
-        application=application, reviewer_id=request.user.pk, conflict=ConflictStatus.NONE
-    ).exists()
+    cleared = (
+        access.active_assignments(request.user)
+        .filter(application=application, conflict=ConflictStatus.NONE)
+        .exists()
+    )
     if cleared:
         return application
     raise Http404

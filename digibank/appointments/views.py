@@ -531,32 +531,31 @@ def queue_display(request: HubRequest, location: int) -> HttpResponse:
     )
 
 
-def _queue_display_url(request: HubRequest, location: Location) -> str:
-    return reverse(
-        "appointments:queue_display", kwargs={"hub": request.hub.slug, "location": location.pk}
+def _queue_display_action(
+    request: HubRequest, location: int, service: Any, success: str
+) -> HttpResponse:
+    """Renew or revoke the help point's screen link (POST only), back to its page."""
+    found = _location(request, location)
+    return perform(
+        request,
+        lambda: service(actor=_actor(request), location=found),
+        success=success,
+        then=reverse(
+            "appointments:queue_display", kwargs={"hub": request.hub.slug, "location": found.pk}
+        ),
     )
 
 
 @hub_view("appointments.manage")
 def queue_display_renew(request: HubRequest, location: int) -> HttpResponse:
-    found = _location(request, location)
-    return perform(
-        request,
-        lambda: services.queue_display_renew(actor=_actor(request), location=found),
-        success=_("The screen has a new link. An earlier link no longer works."),
-        then=_queue_display_url(request, found),
-    )
+    success = _("The screen has a new link. An earlier link no longer works.")
+    return _queue_display_action(request, location, services.queue_display_renew, success)
 
 
 @hub_view("appointments.manage")
 def queue_display_revoke(request: HubRequest, location: int) -> HttpResponse:
-    found = _location(request, location)
-    return perform(
-        request,
-        lambda: services.queue_display_revoke(actor=_actor(request), location=found),
-        success=_("The screen link no longer works."),
-        then=_queue_display_url(request, found),
-    )
+    success = _("The screen link no longer works.")
+    return _queue_display_action(request, location, services.queue_display_revoke, success)
 
 
 def _ticket(request: HubRequest, pk: int) -> QueueTicket:

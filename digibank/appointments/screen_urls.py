@@ -1,5 +1,6 @@
 """The public waiting-room screens: /screens/<secret link>/, outside any hub, without
-a session (see appointments.models.QueueDisplay)."""
+a session (see appointments.models.QueueDisplay). The token is URL-safe base64, which
+the slug converter matches exactly, so nothing else reaches the database."""
 
 from django.urls import path
 
@@ -7,5 +8,5 @@ from . import views
 
 app_name = "queue_screens"
 urlpatterns = [
-    path("screens/<str:screen_token>/", views.public_queue_screen, name="screen"),
+    path("screens/<slug:screen_token>/", views.public_queue_screen, name="screen"),
 ]

@@ -670,7 +670,10 @@ def queue_display_renew(*, actor: User, location: Location) -> QueueDisplay:
     """A new secret link for the help point's waiting-room screen. An earlier link of
     the help point stops working at once (rotating it after a screen is lost)."""
     token = secrets.token_urlsafe(32)
-    display = QueueDisplay.objects.select_for_update().filter(location=location).first()
+    # Lock the help point, not the link: when there is no link yet there is no row to
+    # lock, and two coordinators at once would both insert one.
+    Location.objects.select_for_update().filter(pk=location.pk).first()
+    display = QueueDisplay.objects.filter(location=location).first()
     replaced = display is not None
     if display is None:
         display = QueueDisplay(hub_id=location.hub_id, location=location)
@@ -691,6 +694,7 @@ def queue_display_renew(*, actor: User, location: Location) -> QueueDisplay:
 @transaction.atomic
 def queue_display_revoke(*, actor: User, location: Location) -> None:
     """The help point's screen link stops working at once."""
+    Location.objects.select_for_update().filter(pk=location.pk).first()
     deleted, _rows = QueueDisplay.objects.filter(location=location).delete()
     if not deleted:
         raise ValidationError(_("This help point has no screen link."))

@@ -9,7 +9,7 @@ re-computed on the server from the budget lines after every change to them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -250,7 +250,7 @@ def applicant_join(
     return applicant
 
 
-def _locked_applicant(applicant: Applicant, allowed: Any) -> Applicant:
+def _locked_applicant(applicant: Applicant, allowed: Callable[[Applicant], bool]) -> Applicant:
     """The applicant row, locked, if `allowed(locked)` still holds; else a refusal."""
     locked = Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
     if locked is None or not allowed(locked):

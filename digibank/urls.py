@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("h/<slug:hub>/lending/", include("digibank.lending.urls")),
     path("h/<slug:hub>/help/", include("digibank.helpdesk.urls")),
     path("h/<slug:hub>/appointments/", include("digibank.appointments.urls")),
+    path("", include("digibank.appointments.screen_urls")),
     path("h/<slug:hub>/learning/", include("digibank.learning.urls")),
     path("h/<slug:hub>/skills/", include("digibank.assessments.urls")),
     path("", include("digibank.funding.urls.calls")),

@@ -117,6 +117,9 @@ NEUTRAL_KWARGS: dict[str, Callable[[World, str], str]] = {
     ),
     "token": lambda world, side: "set-password",
 }
+# Secrets of public links (a waiting-room screen's token) from the apps' extensions.
+for _extension in extension_modules():
+    NEUTRAL_KWARGS.update(getattr(_extension, "NEUTRAL_KWARGS", {}))
 
 _SUFFIX = re.compile(r"_?(pk|id|slug)$")
 

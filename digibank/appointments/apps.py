@@ -39,6 +39,9 @@ class AppointmentsConfig(AppConfig):
                 "ticket.call": _("Queue ticket called"),
                 "ticket.done": _("Walk-in helped"),
                 "ticket.left": _("Walk-in left"),
+                "queue_display.create": _("Waiting-room screen link made"),
+                "queue_display.renew": _("Waiting-room screen link replaced"),
+                "queue_display.revoke": _("Waiting-room screen link revoked"),
             }
         )
         register_hub_nav(

@@ -244,3 +244,28 @@ class QueueTicket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} #{self.number}"
+
+
+class QueueDisplay(models.Model):
+    """The link of a help point's waiting-room screen: a random token in the URL, so the
+    screen runs on a public display without a staff session. One per help point; a
+    coordinator (or staff with appointments.manage) creates, replaces or revokes it, and
+    a replaced or revoked link answers 404 at once. The screen shows ticket numbers and
+    desks only (queries.screen_board)."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.CASCADE, related_name="+")
+    location = models.OneToOneField(
+        "network.Location", on_delete=models.CASCADE, related_name="queue_display"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("waiting-room screen link")
+        verbose_name_plural = _("waiting-room screen links")
+
+    def __str__(self) -> str:
+        return f"{self.location_id} screen"

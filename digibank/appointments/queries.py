@@ -15,7 +15,15 @@ from django.utils import timezone
 from digibank.network.models import Hub, Location, OpeningException, OpeningHours
 from digibank.network.queries import local_now, local_today, periods_on
 
-from .models import Appointment, QueueTicket, Shift, SlotSettings, Status, TicketStatus
+from .models import (
+    Appointment,
+    QueueDisplay,
+    QueueTicket,
+    Shift,
+    SlotSettings,
+    Status,
+    TicketStatus,
+)
 from .slots import BRUSSELS, Period, Slot, bookable_slots, local_datetime, uncovered, week_of
 
 # --- Rota -------------------------------------------------------------------------------
@@ -253,6 +261,33 @@ def queue_state(location: Location, day: date | None = None) -> QueueState:
     average = sum(waits, timedelta()) / len(waits) if waits else None
     served = sum(1 for t in tickets if t.status == TicketStatus.DONE)
     return QueueState(waiting, called, average, served)
+
+
+@dataclass(frozen=True)
+class ScreenBoard:
+    """What a waiting-room screen shows: ticket numbers and desks, never a name (the
+    screen is public), so its template cannot show one by mistake."""
+
+    called: list[tuple[int, str]]  # (number, desk), newest first, at most four
+    waiting: int
+    average_minutes: int | None
+
+
+def screen_board(location: Location) -> ScreenBoard:
+    state = queue_state(location)
+    return ScreenBoard(
+        called=[(ticket.number, ticket.desk) for ticket in state.called[:4]],
+        waiting=len(state.waiting),
+        average_minutes=state.average_wait_minutes,
+    )
+
+
+def screen_by_token(token: str) -> Location | None:
+    """The help point whose screen link has this token, if the link still exists."""
+    if not token or len(token) > 64:
+        return None
+    display = QueueDisplay.objects.select_related("location").filter(token=token).first()
+    return display.location if display is not None else None
 
 
 def waiting_now_count(hub: Hub) -> int:

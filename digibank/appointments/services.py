@@ -13,6 +13,7 @@ day, number) of tickets are the database's backstop beneath the lock.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -37,6 +38,7 @@ from digibank.people.services import participant_create
 from . import queries
 from .models import (
     Appointment,
+    QueueDisplay,
     QueueTicket,
     Shift,
     SlotSettings,
@@ -657,6 +659,51 @@ def ticket_finish(*, actor: User, ticket: QueueTicket, left: bool = False) -> Qu
         details={"number": current.number},
     )
     return current
+
+
+# --- The waiting-room screen's link ------------------------------------------------------
+
+
+@transaction.atomic
+def queue_display_renew(*, actor: User, location: Location) -> QueueDisplay:
+    """A new secret link for the help point's waiting-room screen. An earlier link of
+    the help point stops working at once (rotating it after a screen is lost)."""
+    token = secrets.token_urlsafe(32)
+    # Lock the help point, not the link: when there is no link yet there is no row to
+    # lock, and two coordinators at once would both insert one.
+    Location.objects.select_for_update().filter(pk=location.pk).first()
+    display = QueueDisplay.objects.filter(location=location).first()
+    replaced = display is not None
+    if display is None:
+        display = QueueDisplay(hub_id=location.hub_id, location=location)
+    display.token = token
+    display.created_at = timezone.now()
+    display.created_by = actor
+    display.save()
+    journal_write(
+        actor=actor,
+        action="queue_display.renew" if replaced else "queue_display.create",
+        subject=location,
+        hub_id=location.hub_id,
+        details={"location": location.pk},
+    )
+    return display
+
+
+@transaction.atomic
+def queue_display_revoke(*, actor: User, location: Location) -> None:
+    """The help point's screen link stops working at once."""
+    Location.objects.select_for_update().filter(pk=location.pk).first()
+    deleted, _rows = QueueDisplay.objects.filter(location=location).delete()
+    if not deleted:
+        raise ValidationError(_("This help point has no screen link."))
+    journal_write(
+        actor=actor,
+        action="queue_display.revoke",
+        subject=location,
+        hub_id=location.hub_id,
+        details={"location": location.pk},
+    )
 
 
 # --- Merging participants ---------------------------------------------------------------

@@ -20,6 +20,17 @@ urlpatterns = [
     path("queue/<int:location>/", views.queue, name="queue"),
     path("queue/<int:location>/next/", views.queue_next, name="queue_next"),
     path("queue/<int:location>/screen/", views.queue_screen, name="queue_screen"),
+    path("queue/<int:location>/screen-link/", views.queue_display, name="queue_display"),
+    path(
+        "queue/<int:location>/screen-link/renew/",
+        views.queue_display_renew,
+        name="queue_display_renew",
+    ),
+    path(
+        "queue/<int:location>/screen-link/revoke/",
+        views.queue_display_revoke,
+        name="queue_display_revoke",
+    ),
     path("tickets/<int:pk>/call/", views.ticket_call, name="ticket_call"),
     path("tickets/<int:pk>/finish/", views.ticket_finish, name="ticket_finish"),
 ]

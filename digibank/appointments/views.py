@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digibank.accounts.models import Membership, User
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
+from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 from digibank.network.models import Hub, Location
@@ -34,7 +35,7 @@ from .forms import (
     SlotSettingsForm,
     TicketForm,
 )
-from .models import Appointment, QueueTicket, Shift, Status
+from .models import Appointment, QueueDisplay, QueueTicket, Shift, Status
 from .slots import BRUSSELS, local_datetime, week_of
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -483,20 +484,78 @@ def queue_next(request: HubRequest, location: int) -> HttpResponse:
     return render(request, "appointments/queue.html", context, status=400)
 
 
-@hub_view("appointments.book")
-def queue_screen(request: HubRequest, location: int) -> HttpResponse:
-    """For a screen in the waiting room: ticket numbers and desks only, never a name."""
-    found = _location(request, location)
-    state = queries.queue_state(found)
-    context = {
-        "location": found,
-        "called": state.called[:4],
-        "waiting": len(state.waiting),
-        "average_minutes": state.average_wait_minutes,
-    }
+def _screen(request: HttpRequest, location: Location) -> HttpResponse:
+    """The waiting-room board: ticket numbers and desks only (queries.screen_board), so
+    no name ever reaches a screen people in the room can read."""
+    context = {"location": location, "board": queries.screen_board(location)}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "appointments/queue_screen.html#board", context)
     return render(request, "appointments/queue_screen.html", context)
+
+
+@hub_view("appointments.book")
+def queue_screen(request: HubRequest, location: int) -> HttpResponse:
+    """The screen for staff who open it in their own session."""
+    return _screen(request, _location(request, location))
+
+
+def public_queue_screen(request: HttpRequest, screen_token: str) -> HttpResponse:
+    """The screen on a public display, reached by the help point's secret link: no
+    session needed; a replaced or revoked link answers 404."""
+    found = queries.screen_by_token(screen_token)
+    if found is None:
+        raise Http404
+    response = _screen(request, found)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@hub_view("appointments.manage")
+def queue_display(request: HubRequest, location: int) -> HttpResponse:
+    """The help point's screen link: see it, replace it, revoke it."""
+    found = _location(request, location)
+    display = QueueDisplay.objects.filter(location=found).first()
+    link = (
+        request.build_absolute_uri(
+            reverse("queue_screens:screen", kwargs={"screen_token": display.token})
+        )
+        if display is not None
+        else ""
+    )
+    return render(
+        request,
+        "appointments/queue_display.html",
+        {"location": found, "display": display, "link": link},
+    )
+
+
+def _queue_display_action(
+    request: HubRequest, location: int, service: Any, success: str
+) -> HttpResponse:
+    """Renew or revoke the help point's screen link (POST only), back to its page."""
+    found = _location(request, location)
+    return perform(
+        request,
+        lambda: service(actor=_actor(request), location=found),
+        success=success,
+        then=reverse(
+            "appointments:queue_display", kwargs={"hub": request.hub.slug, "location": found.pk}
+        ),
+    )
+
+
+@hub_view("appointments.manage")
+def queue_display_renew(request: HubRequest, location: int) -> HttpResponse:
+    success = _("The screen has a new link. An earlier link no longer works.")
+    return _queue_display_action(request, location, services.queue_display_renew, success)
+
+
+@hub_view("appointments.manage")
+def queue_display_revoke(request: HubRequest, location: int) -> HttpResponse:
+    success = _("The screen link no longer works.")
+    return _queue_display_action(request, location, services.queue_display_revoke, success)
 
 
 def _ticket(request: HubRequest, pk: int) -> QueueTicket:

@@ -176,10 +176,30 @@ class Criterion(models.Model):
         return self.name
 
 
+class ApplicantQuerySet(models.QuerySet["Applicant"]):
+    def confirmed(self) -> ApplicantQuerySet:
+        return self.filter(is_confirmed=True)
+
+    def pending(self) -> ApplicantQuerySet:
+        return self.filter(is_confirmed=False, revoked_at__isnull=True)
+
+
 class Applicant(TimestampedModel):
-    """A user who speaks for an organisation in funding. is_confirmed is false while
-    somebody joins an organisation that already has confirmed applicants, until one of
-    them (or a programme officer) confirms."""
+    """A user who speaks for an organisation in funding. Three states:
+
+    - pending (not confirmed, not revoked): everyone starts here, also the first person
+      to register an enterprise number, so knowing a number never opens an
+      organisation's files. A pending applicant may start applications for the
+      organisation and fill in the ones they started, but sees no other application
+      of it and submits nothing, until a confirmed colleague, an officer of a programme
+      the organisation applied to, or a platform admin confirms them;
+    - confirmed: sees and changes all the organisation's applications, submits them and
+      confirms colleagues;
+    - revoked (refused while pending, or revoked by an officer or admin): reaches
+      nothing of the organisation and cannot ask again; only an officer or admin can
+      confirm them again.
+
+    The rules are in funding/access.py."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant_roles"
@@ -188,16 +208,31 @@ class Applicant(TimestampedModel):
         "network.Organisation", on_delete=models.CASCADE, related_name="applicants"
     )
     is_confirmed = models.BooleanField(_("confirmed"), default=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApplicantQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="applicant_unique"),
+            models.CheckConstraint(
+                condition=Q(is_confirmed=False) | Q(revoked_at__isnull=True),
+                name="applicant_confirmed_not_revoked",
+            ),
         ]
         verbose_name = _("applicant")
         verbose_name_plural = _("applicants")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.is_confirmed and self.revoked_at is None
 
 
 class ApplicationStatus(models.TextChoices):

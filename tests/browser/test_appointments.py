@@ -17,7 +17,7 @@ from digibank.people.keys import apply_search_keys
 from digibank.people.models import Participant
 
 from .conftest import TEST_PASSWORD as PASSWORD
-from .conftest import Site
+from .conftest import Site, axe_check
 
 pytestmark = pytest.mark.browser
 
@@ -107,6 +107,21 @@ def test_walk_in_queue_and_the_waiting_room_screen(site: Site, staff: User, hub:
     assert "Fatimazahra" not in page.content()
     # Refreshed by HTMX polling; without JavaScript by a meta refresh in <noscript>.
     expect(board).to_have_attribute("hx-trigger", "every 10s")
+
+    # The public display gets its own secret link; it needs no session.
+    site.visit(queue)
+    site.click(page.locator(f"main a[href='{queue}screen-link/']"))
+    site.submit(site.main_form().locator("button[type=submit]"))
+    link = page.locator("main input#screen-link").input_value()
+    browser = page.context.browser
+    assert browser is not None
+    display = browser.new_context(bypass_csp=True, locale="nl-BE")  # no cookies, no session
+    screen = display.new_page()
+    screen.goto(link)
+    expect(screen.locator("#queue-board")).to_contain_text("Balie 2")
+    assert "Fatimazahra" not in screen.content()
+    axe_check(screen)
+    display.close()
 
 
 def test_coordinator_fills_the_rota_and_sees_gaps(

@@ -1,7 +1,8 @@
 """Writing and submitting a partnership application in the browser (Dutch), with
 axe-core on every page: register as an applicant from a call's round, start a draft,
 fill the sections, try to submit with a question left open (the problem is listed with a
-link to fix it), answer it, submit, and see the application frozen."""
+link to fix it), answer it, wait for an officer to confirm the applicant, submit, and see
+the application frozen."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 
 from digibank.accounts.models import User
 from digibank.funding.models import (
+    Applicant,
     Application,
     ApplicationStatus,
     Call,
@@ -21,11 +23,13 @@ from digibank.funding.models import (
     QuestionKind,
     Round,
 )
+from digibank.funding.services.applications import applicant_confirm
 from digibank.network.models import Programme
 
 from .conftest import Site
 
 pytestmark = pytest.mark.browser
+EMAIL = "ilse@mechelen.example"
 
 
 def _number(eight_digits: int) -> str:
@@ -65,7 +69,7 @@ def test_register_write_and_submit_an_application(
     site.click(page.locator("main a[href^='/apply/register/']"))
     form = site.main_form()
     form.locator("input[name=full_name]").fill("Ilse Aanvrager")
-    form.locator("input[name=email]").fill("ilse@mechelen.example")
+    form.locator("input[name=email]").fill(EMAIL)
     form.locator("input[name=password]").fill("een-lang-en-goed-wachtwoord")
     form.locator("input[name=enterprise_number]").fill(_number(2076001))
     form.locator("input[name=organisation_name]").fill("Stad Mechelen")
@@ -115,7 +119,7 @@ def test_register_write_and_submit_an_application(
     # Submitting with the question still open: refused, the problem listed with a link.
     site.visit(base + "submit/")
     site.submit(site.main_form().locator("button[type=submit]"))
-    problems = page.locator("main .error-summary")
+    problems = page.locator("main .error-summary[aria-labelledby=problems-title]")
     expect(problems).to_contain_text("Waarom deze samenwerking?")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
@@ -127,6 +131,10 @@ def test_register_write_and_submit_an_application(
     site.submit(form.locator("button[type=submit]"))
     site.visit(base + "submit/")
     expect(page.locator("main .error-summary")).to_have_count(0)
+    # The first to register an enterprise number waits for an officer's confirmation.
+    expect(page.locator("main")).to_contain_text("Je kunt nog niet indienen")
+    applicant_confirm(actor=officer, applicant=Applicant.objects.get(user__email=EMAIL))
+    site.visit(base + "submit/")
     site.submit(site.main_form().locator("button[type=submit]"))
     assert site.path == base
     application.refresh_from_db()

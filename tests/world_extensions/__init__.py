@@ -13,7 +13,9 @@ them without editing world.py or urlwalk.py. A module may define:
   walker checks it does not get 404, which would mean a wrongly guessed kind); defaults:
   the coordinator on hub pages, the programme officer on programme pages;
 - `PUBLIC_URL_NAMES`: URLs anyone may open for any record (a published call): walked for
-  server errors and leaks, not expected to refuse.
+  server errors and leaks, not expected to refuse;
+- `NEUTRAL_KWARGS`: kwarg name -> `(world, side name) -> value` for kwargs that are not a
+  record's id, such as the secret token of a public link.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """The appointments app's rows for the tenancy walk: a shift, slot settings, two
-appointments and two queue tickets per hub (one ticket with a name, which another hub
-and the waiting-room screen must never show)."""
+appointments, two queue tickets per hub (one ticket with a name, which another hub
+and the waiting-room screen must never show) and the help point's public screen link
+(walked as a public URL: anyone may open it, and it must never show a name)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from digibank.appointments.models import (
     Appointment,
+    QueueDisplay,
     QueueTicket,
     Shift,
     SlotSettings,
@@ -22,6 +25,10 @@ from digibank.appointments.slots import local_datetime
 # `<int:pk>` after /appointments/ is an appointment; after /shifts/ a shift, /tickets/ a ticket.
 APP_DEFAULT_KIND = {"appointments": "appointment"}
 KIND_ALIASES = {"queueticket": "ticket", "slotsettings": "slot_settings"}
+PUBLIC_URL_NAMES = {"queue_screens:screen"}
+NEUTRAL_KWARGS: dict[str, Callable[[Any, str], str]] = {
+    "screen_token": lambda world, side: world.side(side).objects["queue_display"][0].token,
+}
 KWARG_KINDS: dict[tuple[str, str], str] = {
     ("appointments:shift_remove", "pk"): "shift",
     ("appointments:ticket_call", "pk"): "ticket",
@@ -85,3 +92,9 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
         ),
     )
     side.personal_data.append(name)
+    side.add(
+        "queue_display",
+        QueueDisplay.objects.create(
+            hub=hub, location=location, token=f"screen-{label.lower()}-" + "x" * 32
+        ),
+    )

@@ -70,6 +70,7 @@ for _name in ("colleague_confirm", "colleague_refuse"):
     KWARG_KINDS[(f"funding_applications:{_name}", "applicant_pk")] = "pending_colleague"
 for _name in ("officer_applicant_confirm", "officer_applicant_refuse"):
     KWARG_KINDS[(f"funding_applications:{_name}", "applicant_pk")] = "pending_applicant"
+KWARG_KINDS[("funding_applications:officer_applicant_revoke", "applicant_pk")] = "applicant"
 KIND_ALIASES: dict[str, str] = {
     # "apply/<int:pk>/…": an application.
     "apply": "application",

@@ -11,7 +11,7 @@ import pytest
 
 from digibank.accounts.models import User
 from digibank.appointments import services
-from digibank.appointments.models import Appointment, QueueTicket, Topic
+from digibank.appointments.models import Appointment, QueueDisplay, QueueTicket, Topic
 from digibank.core.testing import Outcome, labels, run_at_once
 from digibank.network.models import Hub, Location
 from digibank.people.models import Participant
@@ -83,3 +83,32 @@ def test_simultaneous_walk_ins_get_distinct_numbers(
     assert outcomes == ["done"] * BOOKERS
     numbers = sorted(QueueTicket.objects.values_list("number", flat=True))
     assert numbers == list(range(1, BOOKERS + 1))
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_screen_links_leave_one_working_link(
+    hub: Hub, coordinator: User, location: Location
+) -> None:
+    """Coordinators make, replace and revoke the screen link at the same moment: each
+    gets an answer (never an error), and afterwards at most one link exists."""
+
+    def renew() -> None:
+        services.queue_display_renew(
+            actor=User.objects.get(pk=coordinator.pk),
+            location=Location.objects.get(pk=location.pk),
+        )
+
+    outcomes = labels(run_at_once([renew for _ in range(4)]), messages=True)
+    assert outcomes == ["done"] * 4
+    assert QueueDisplay.objects.filter(location=location).count() == 1
+
+    def revoke() -> None:
+        services.queue_display_revoke(
+            actor=User.objects.get(pk=coordinator.pk),
+            location=Location.objects.get(pk=location.pk),
+        )
+
+    outcomes = labels(run_at_once([revoke, revoke, renew]), messages=True)
+    assert all(label == "done" or "no screen link" in label for label in outcomes), outcomes
+    assert QueueDisplay.objects.filter(location=location).count() <= 1

@@ -52,10 +52,12 @@ def with_details(queryset: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
-def application_list(organisation_ids: Any) -> QuerySet[Application]:
-    """The applications of these organisations, newest first, with round and call."""
+def applicant_list(user: Any) -> QuerySet[Application]:
+    """The applications the user may open as an applicant, newest first."""
+    from ..access import applications_for_applicant
+
     return (
-        Application.objects.filter(lead_organisation__in=organisation_ids)
+        applications_for_applicant(user)
         .select_related("round__call", "lead_organisation")
         .order_by("-created_at", "-id")
     )
@@ -63,34 +65,41 @@ def application_list(organisation_ids: Any) -> QuerySet[Application]:
 
 def pending_colleagues(user: Any) -> QuerySet[Applicant]:
     """People waiting to be confirmed for an organisation the user speaks for."""
+    spoken_for = Applicant.objects.confirmed().filter(user=user).values("organisation_id")
     return (
-        Applicant.objects.filter(
-            is_confirmed=False,
-            organisation__applicants__user=user,
-            organisation__applicants__is_confirmed=True,
-        )
+        Applicant.objects.pending()
+        .filter(organisation__in=spoken_for)
         .exclude(user=user)
         .select_related("user", "organisation")
         .order_by("created_at", "id")
     )
 
 
-def pending_without_colleagues(programme: Any) -> QuerySet[Applicant]:
-    """People waiting for an organisation that has no confirmed applicant and that the
-    programme knows (for example a hub's lead organisation): its officers confirm them."""
-    from ..services.applications import organisations_known_to
+class ApplicantState:
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REVOKED = "revoked"
+    ALL = (PENDING, CONFIRMED, REVOKED)
+
+
+def programme_applicants(programme: Any, state: str) -> QuerySet[Applicant]:
+    """Applicants of organisations the programme knows (they applied to one of its
+    calls, or lead or partner one of its hubs), in one state, oldest first."""
+    from ..access import organisations_known_to
 
     known = organisations_known_to([programme.pk]).values("pk")
-    return (
-        Applicant.objects.filter(is_confirmed=False, organisation__in=known)
-        .exclude(organisation__applicants__is_confirmed=True)
-        .select_related("user", "organisation")
-        .order_by("created_at", "id")
-    )
+    applicants = Applicant.objects.filter(organisation__in=known)
+    if state == ApplicantState.CONFIRMED:
+        applicants = applicants.confirmed()
+    elif state == ApplicantState.REVOKED:
+        applicants = applicants.filter(revoked_at__isnull=False)
+    else:
+        applicants = applicants.pending()
+    return applicants.select_related("user", "organisation").order_by("created_at", "id")
 
 
 def own_pending(user: Any) -> QuerySet[Applicant]:
-    return Applicant.objects.filter(user=user, is_confirmed=False).select_related("organisation")
+    return Applicant.objects.pending().filter(user=user).select_related("organisation")
 
 
 def open_information_request(application: Application) -> InformationRequest | None:

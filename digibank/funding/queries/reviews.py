@@ -25,6 +25,7 @@ from digibank.accounts.models import User
 from digibank.accounts.roles import ProgrammeRoleKind
 from digibank.network.models import Programme
 
+from .. import access
 from ..models import (
     Application,
     ApplicationStatus,
@@ -211,6 +212,12 @@ class ReviewerColumn:
     def cleared(self) -> bool:
         return self.assignment.conflict == ConflictStatus.NONE
 
+    @property
+    def reviewer_active(self) -> bool:
+        """False once the reviewer's role on the programme ended: the assignment and its
+        scores stay as history, but the reviewer opens nothing any more."""
+        return bool(self.assignment.reviewer_active)  # type: ignore[attr-defined]
+
 
 @dataclass
 class ScoreSheet:
@@ -241,7 +248,7 @@ def score_sheet(application: Application) -> ScoreSheet:
     call = application.round.call
     criteria = list(Criterion.objects.filter(call=call))
     assignments = list(
-        ReviewAssignment.objects.filter(application=application)
+        access.with_reviewer_active(ReviewAssignment.objects.filter(application=application))
         .select_related("reviewer")
         .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("criterion_id")))
         .order_by("id")
@@ -300,10 +307,11 @@ def assignable_reviewers(application: Application) -> QuerySet[User]:
 
 
 def my_assignments(user: Any) -> QuerySet[ReviewAssignment]:
-    """The reviewer's assignments, open ones first. Only the call's title and the lead
-    organisation's name are read, which a reviewer may see before declaring."""
+    """The reviewer's assignments while they hold the reviewer role, open ones first.
+    Only the call's title and the lead organisation's name are read, which a reviewer
+    may see before declaring."""
     return (
-        ReviewAssignment.objects.filter(reviewer=user)
+        access.active_assignments(user)
         .select_related("application__round__call", "application__lead_organisation")
         .order_by(F("completed_at").asc(nulls_first=True), "-created_at", "id")
     )
@@ -311,8 +319,8 @@ def my_assignments(user: Any) -> QuerySet[ReviewAssignment]:
 
 def open_assignment_count(user: Any) -> int:
     return (
-        ReviewAssignment.objects.filter(
-            reviewer=user,
+        access.active_assignments(user)
+        .filter(
             completed_at__isnull=True,
             application__status__in=[
                 ApplicationStatus.SUBMITTED,

@@ -9,7 +9,7 @@ re-computed on the server from the budget lines after every change to them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,20 +18,20 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from digibank.accounts.models import ProgrammeRole, User
-from digibank.accounts.roles import ProgrammeRoleKind
+from digibank.accounts.models import User
 from digibank.core.journal import journal_write
 from digibank.core.validators import refuse_national_numbers
 from digibank.network.models import Municipality, Organisation, OrganisationKind, PartnerType
 from digibank.network.validators import normalise_enterprise_number, validate_enterprise_number
 
+from .. import access
 from ..models import (
     Answer,
     Applicant,
@@ -54,6 +54,7 @@ ACTIONS: dict[str, str | Promise] = {
     "funding.applicant_join": gettext_lazy("Asked to apply for an organisation"),
     "funding.applicant_confirm": gettext_lazy("Confirmed an applicant"),
     "funding.applicant_refuse": gettext_lazy("Refused an applicant"),
+    "funding.applicant_revoke": gettext_lazy("Revoked an applicant"),
     "funding.application_start": gettext_lazy("Started an application"),
     "funding.application_edit": gettext_lazy("Changed an application"),
     "funding.application_submit": gettext_lazy("Submitted an application"),
@@ -71,6 +72,10 @@ DOCUMENT_EXTENSIONS = {
     ".jpg": (b"\xff\xd8\xff",),
     ".jpeg": (b"\xff\xd8\xff",),
 }
+NOT_CONFIRMED_YET = gettext_lazy(
+    "You cannot submit yet: a programme officer or a confirmed colleague of your "
+    "organisation must first confirm that you may apply for it."
+)
 MAX_AMOUNT_CENTS = 100_000_000_00  # EUR 100 million: far above any call's maximum
 
 
@@ -156,16 +161,25 @@ def _organisation_for(
         return Organisation.objects.get(enterprise_number=number), False
 
 
-def _join(*, user: User, organisation: Organisation, created: bool) -> Applicant:
-    """A new organisation: the user speaks for it at once. An existing one: the user
-    waits until a confirmed colleague (or, where the organisation has none, a programme
-    officer) confirms them, so knowing a number never opens an organisation's files."""
+def _join(*, user: User, organisation: Organisation) -> Applicant:
+    """The user asks to speak for the organisation. Always pending, also for the first
+    person to register its enterprise number: knowing a number opens nothing until a
+    colleague or an officer confirms (funding/access.py)."""
     existing = Applicant.objects.filter(user=user, organisation=organisation).first()
+    if existing is not None and existing.is_revoked:
+        raise ValidationError(
+            {
+                "enterprise_number": _(
+                    "You may not apply for this organisation. "
+                    "Ask the programme officer if you think this is a mistake."
+                )
+            }
+        )
     if existing is not None:
         raise ValidationError(
             {"enterprise_number": _("You already applied for this organisation.")}
         )
-    return Applicant.objects.create(user=user, organisation=organisation, is_confirmed=created)
+    return Applicant.objects.create(user=user, organisation=organisation, is_confirmed=False)
 
 
 @transaction.atomic
@@ -179,8 +193,8 @@ def applicant_register(
     organisation_kind: str = "",
     language: str = "nl",
 ) -> Applicant:
-    """A new user who speaks for an organisation: creates the user, the organisation
-    when it is new (confirmed at once), or a request to join an existing one."""
+    """A new user who asks to speak for an organisation: creates the user, the
+    organisation when it is new, and a pending applicant (see _join)."""
     email = User.objects.normalize_email((email or "").strip()).lower()
     full_name = " ".join((full_name or "").split())
     errors: dict[str, list[str]] = {}
@@ -199,13 +213,13 @@ def applicant_register(
         errors["password"] = list(error.messages)
     if errors:
         raise ValidationError(errors)
-    organisation, created = _organisation_for(
+    organisation, _created = _organisation_for(
         enterprise_number=enterprise_number, name=organisation_name, kind=organisation_kind
     )
     user = User.objects.create_user(
         email=email, password=password, full_name=full_name[:150], preferred_language=language
     )
-    applicant = _join(user=user, organisation=organisation, created=created)
+    applicant = _join(user=user, organisation=organisation)
     journal_write(
         actor=user,
         action="funding.applicant_register",
@@ -224,10 +238,10 @@ def applicant_join(
     organisation_kind: str = "",
 ) -> Applicant:
     """A signed-in user asks to apply for (another) organisation."""
-    organisation, created = _organisation_for(
+    organisation, _created = _organisation_for(
         enterprise_number=enterprise_number, name=organisation_name, kind=organisation_kind
     )
-    applicant = _join(user=actor, organisation=organisation, created=created)
+    applicant = _join(user=actor, organisation=organisation)
     journal_write(
         actor=actor,
         action="funding.applicant_join",
@@ -237,86 +251,59 @@ def applicant_join(
     return applicant
 
 
-def organisations_known_to(programmes: Any) -> QuerySet[Organisation]:
-    """Organisations a programme knows: they lead or partner one of its hubs, or lead
-    or partner an application to one of its calls."""
-    partners = ApplicationPartner.objects.filter(
-        application__round__call__programme__in=programmes
-    ).values("organisation_id")
-    return Organisation.objects.filter(
-        Q(led_hubs__programme__in=programmes)
-        | Q(partnerships__hub__programme__in=programmes)
-        | Q(applications__round__call__programme__in=programmes)
-        | Q(pk__in=partners)
-    )
-
-
-def may_confirm(user: Any, applicant: Applicant) -> bool:
-    """A confirmed colleague of the same organisation. Where the organisation has no
-    confirmed applicant at all (a hub's lead organisation, a partner in someone's
-    application): an officer of a programme that knows the organisation (see
-    organisations_known_to), or a platform admin."""
-    if not user.is_authenticated or applicant.user_id == user.pk:
-        return False
-    colleagues = Applicant.objects.filter(
-        organisation_id=applicant.organisation_id, is_confirmed=True
-    )
-    if colleagues.filter(user=user).exists():
-        return True
-    if colleagues.exists():
-        return False
-    if user.is_staff:
-        return True
-    programmes = ProgrammeRole.objects.filter(user=user, role=ProgrammeRoleKind.OFFICER).values(
-        "programme_id"
-    )
-    return organisations_known_to(programmes).filter(pk=applicant.organisation_id).exists()
-
-
-def _pending(applicant: Applicant) -> Applicant:
+def _locked_applicant(applicant: Applicant, allowed: Callable[[Applicant], bool]) -> Applicant:
+    """The applicant row, locked, if `allowed(locked)` still holds; else a refusal."""
     locked = Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
-    if locked is None or locked.is_confirmed:
-        raise ValidationError(_("This request was already handled."))
+    if locked is None or not allowed(locked):
+        raise ValidationError(_("This request was already handled, or you may not decide it."))
     return locked
+
+
+def _journal_decision(*, actor: User, applicant: Applicant, action: str) -> None:
+    journal_write(
+        actor=actor,
+        action=action,
+        subject=applicant,
+        details={"organisation": applicant.organisation_id, "user": applicant.user_id},
+    )
 
 
 @transaction.atomic
 def applicant_confirm(*, actor: User, applicant: Applicant) -> Applicant:
-    locked = _pending(applicant)
-    if not may_confirm(actor, locked):
-        raise ValidationError(_("You may not confirm this person."))
+    """A pending (or, by an officer or admin, a revoked) applicant speaks for the
+    organisation from now on."""
+    locked = _locked_applicant(applicant, lambda row: access.may_confirm(actor, row))
     locked.is_confirmed = True
-    locked.save(update_fields=["is_confirmed", "updated_at"])
-    journal_write(
-        actor=actor,
-        action="funding.applicant_confirm",
-        subject=locked,
-        details={"organisation": locked.organisation_id, "user": locked.user_id},
-    )
+    locked.revoked_at = None
+    locked.save(update_fields=["is_confirmed", "revoked_at", "updated_at"])
+    _journal_decision(actor=actor, applicant=locked, action="funding.applicant_confirm")
     return locked
 
 
 @transaction.atomic
-def applicant_refuse(*, actor: User, applicant: Applicant) -> None:
-    locked = _pending(applicant)
-    if not may_confirm(actor, locked):
-        raise ValidationError(_("You may not refuse this person."))
-    journal_write(
-        actor=actor,
-        action="funding.applicant_refuse",
-        subject=locked,
-        details={"organisation": locked.organisation_id, "user": locked.user_id},
-    )
-    locked.delete()
+def applicant_refuse(*, actor: User, applicant: Applicant) -> Applicant:
+    """A pending applicant is refused. The row stays, revoked, so the person cannot ask
+    again and regain their drafts; an officer can still confirm them later."""
+    locked = _locked_applicant(applicant, lambda row: access.may_refuse(actor, row))
+    return _revoked(actor=actor, applicant=locked, action="funding.applicant_refuse")
+
+
+@transaction.atomic
+def applicant_revoke(*, actor: User, applicant: Applicant) -> Applicant:
+    """A confirmed applicant loses access to the organisation's applications at once."""
+    locked = _locked_applicant(applicant, lambda row: access.may_revoke(actor, row))
+    return _revoked(actor=actor, applicant=locked, action="funding.applicant_revoke")
+
+
+def _revoked(*, actor: User, applicant: Applicant, action: str) -> Applicant:
+    applicant.is_confirmed = False
+    applicant.revoked_at = timezone.now()
+    applicant.save(update_fields=["is_confirmed", "revoked_at", "updated_at"])
+    _journal_decision(actor=actor, applicant=applicant, action=action)
+    return applicant
 
 
 # --- starting and editing an application ------------------------------------------------
-
-
-def _speaks_for(user: Any, organisation_id: int) -> bool:
-    return Applicant.objects.filter(
-        user_id=user.pk, organisation_id=organisation_id, is_confirmed=True
-    ).exists()
 
 
 @transaction.atomic
@@ -324,7 +311,7 @@ def application_start(
     *, actor: User, round: Round, lead_organisation: Organisation, title: str
 ) -> Application:
     """A draft application of `lead_organisation` in an open round of a published call."""
-    if not _speaks_for(actor, lead_organisation.pk):
+    if not access.drafting_organisations(actor).filter(pk=lead_organisation.pk).exists():
         raise ValidationError({"lead_organisation": _("You do not speak for this organisation.")})
     if not round.call.is_published:
         raise ValidationError(_("This call is not open for applications."))
@@ -362,7 +349,7 @@ def when(moment: Any) -> str:
 def _editable(*, actor: Any, application: Application) -> Application:
     """The application, locked, if `actor` may still change it; else a clear refusal."""
     locked = Application.objects.select_for_update().filter(pk=application.pk).first()
-    if locked is None or not _speaks_for(actor, locked.lead_organisation_id):
+    if locked is None or not access.may_edit_application(actor, locked):
         raise ValidationError(_("You may not change this application."))
     if not locked.is_editable:
         raise ValidationError(
@@ -797,6 +784,8 @@ def application_submit(*, actor: User, application: Application) -> ApplicationR
     from ..eligibility import check
 
     locked = _editable(actor=actor, application=application)
+    if not access.may_submit(actor, locked.lead_organisation_id):
+        raise ValidationError(NOT_CONFIRMED_YET, code="not_confirmed")
     now = timezone.now()
     round_ = Round.objects.select_related("call").get(pk=locked.round_id)
     resubmission = locked.status == ApplicationStatus.MORE_INFORMATION

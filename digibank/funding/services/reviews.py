@@ -28,6 +28,7 @@ from digibank.core.validators import refuse_national_numbers
 from digibank.network import services as network_services
 from digibank.network.models import Hub, HubStatus
 
+from .. import access
 from ..models import (
     Application,
     ApplicationStatus,
@@ -133,7 +134,8 @@ def assignment_remove(*, actor: Any, assignment: ReviewAssignment) -> None:
 
 
 def _own(actor: Any, assignment: ReviewAssignment) -> None:
-    if assignment.reviewer_id != actor.pk:
+    """Only the assigned reviewer, and only while they hold the reviewer role."""
+    if not access.active_assignments(actor).filter(pk=assignment.pk).exists():
         raise ValidationError(_("Only the assigned reviewer can do this."))
 
 

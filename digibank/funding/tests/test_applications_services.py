@@ -45,13 +45,13 @@ def _register(number: str, **extra: Any) -> Applicant:
     return services.applicant_register(**data)
 
 
-def test_a_new_organisation_is_created_and_its_registrant_confirmed() -> None:
+def test_a_new_organisation_is_created_and_its_first_registrant_waits() -> None:
     applicant = _register(
         "BE" + enterprise_number(2076001),
         organisation_name="Gemeente Bonheiden",
         organisation_kind=OrganisationKind.LOCAL_GOVERNMENT,
     )
-    assert applicant.is_confirmed
+    assert applicant.is_pending
     assert applicant.organisation.enterprise_number == enterprise_number(2076001)
     assert applicant.user.check_password("een-lang-en-goed-wachtwoord")
     assert JournalEntry.objects.filter(action="funding.applicant_register").exists()
@@ -97,11 +97,23 @@ def test_joining_a_known_organisation_waits_for_a_colleague(
     assert JournalEntry.objects.filter(action="funding.applicant_confirm").exists()
 
 
-def test_a_colleague_can_refuse(applicant: Any, applicant_org: Organisation) -> None:
+def test_a_colleague_can_refuse_and_the_refused_cannot_ask_again(
+    applicant: Any, applicant_org: Organisation
+) -> None:
     newcomer = _register(applicant_org.enterprise_number)
     services.applicant_refuse(actor=applicant, applicant=newcomer)
-    assert not Applicant.objects.filter(pk=newcomer.pk).exists()
+    newcomer.refresh_from_db()
+    assert newcomer.is_revoked
+    assert not newcomer.is_confirmed
     assert JournalEntry.objects.filter(action="funding.applicant_refuse").exists()
+    with pytest.raises(ValidationError) as caught:
+        services.applicant_join(
+            actor=newcomer.user, enterprise_number=applicant_org.enterprise_number
+        )
+    assert "programme officer" in caught.value.message_dict["enterprise_number"][0]
+    # A colleague cannot undo a refusal; only an officer or admin can.
+    with pytest.raises(ValidationError):
+        services.applicant_confirm(actor=applicant, applicant=newcomer)
 
 
 def test_an_organisation_without_applicants_needs_a_programme_officer(
@@ -116,15 +128,14 @@ def test_an_organisation_without_applicants_needs_a_programme_officer(
     # Another person waiting for the same organisation may not confirm them.
     with pytest.raises(ValidationError):
         services.applicant_confirm(actor=other_waiting.user, applicant=waiting)
-    assert list(queries.pending_without_colleagues(hub.programme)) == [waiting, other_waiting]
+    pending = queries.programme_applicants(hub.programme, queries.ApplicantState.PENDING)
+    assert list(pending) == [waiting, other_waiting]
     # An officer of a programme that does not know the organisation may not.
     stranger_officer = make_user(programme=other_programme)
     with pytest.raises(ValidationError):
         services.applicant_confirm(actor=stranger_officer, applicant=waiting)
     services.applicant_confirm(actor=officer, applicant=waiting)
-    # Now the organisation has a confirmed applicant: the colleague decides, not officers.
-    with pytest.raises(ValidationError):
-        services.applicant_confirm(actor=officer, applicant=other_waiting)
+    # Now the organisation has a confirmed applicant, who may confirm the other one.
     services.applicant_confirm(actor=waiting.user, applicant=other_waiting)
 
 

@@ -37,7 +37,7 @@ def url(name: str, **kwargs: Any) -> str:
 # --- registration ------------------------------------------------------------------------
 
 
-def test_register_a_new_organisation_signs_in(client: Client) -> None:
+def test_register_a_new_organisation_signs_in_and_waits(client: Client) -> None:
     number = enterprise_number(7000001)
     response = client.post(
         url("register"),
@@ -55,7 +55,7 @@ def test_register_a_new_organisation_signs_in(client: Client) -> None:
     page = client.get(url("list"))
     assert page.status_code == 200
     assert "Vzw Digitaal" in page.content.decode()
-    assert Applicant.objects.get(user__email="rita@example.org").is_confirmed
+    assert Applicant.objects.get(user__email="rita@example.org").is_pending
 
 
 def test_register_shows_errors_and_saves_nothing(client: Client) -> None:
@@ -88,7 +88,7 @@ def test_register_for_a_known_organisation_waits_and_the_colleague_confirms(
         },
         follow=True,
     )
-    assert "must confirm you first" in response.content.decode()
+    assert "must confirm you" in response.content.decode()
     waiting = Applicant.objects.get(user__email="carl@example.org")
     assert not waiting.is_confirmed
     colleague = client_for(applicant)
@@ -489,4 +489,4 @@ def test_a_signed_in_user_adds_an_organisation(client_for: Any, make_user: Any) 
         },
     )
     assert response["Location"] == url("list")  # never to another site
-    assert Applicant.objects.get(user=user).is_confirmed
+    assert Applicant.objects.get(user=user).is_pending

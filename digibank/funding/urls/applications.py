@@ -67,4 +67,9 @@ urlpatterns = [
         views.officer_applicant_refuse,
         name="officer_applicant_refuse",
     ),
+    path(
+        "programmes/<slug:programme>/funding/applicants/<int:applicant_pk>/revoke/",
+        views.officer_applicant_revoke,
+        name="officer_applicant_revoke",
+    ),
 ]

@@ -55,7 +55,6 @@ from ..models import (
     Attachment,
     BudgetLine,
     ConflictStatus,
-    ReviewAssignment,
     Round,
 )
 from ..queries import applications as queries
@@ -134,6 +133,9 @@ def _editor(
             "information_request": queries.open_information_request(application)
             if application.status == "more_information"
             else None,
+            "awaiting_confirmation": None
+            if access.may_submit(request.user, application.lead_organisation_id)
+            else services.NOT_CONFIRMED_YET,
         }
     )
     return render(request, template, context)
@@ -175,21 +177,16 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _welcome(request: HttpRequest, applicant: Applicant) -> None:
-    if applicant.is_confirmed:
-        messages.success(
-            request,
-            _("Welcome. You can now apply for %(name)s.") % {"name": applicant.organisation.name},
+    messages.warning(
+        request,
+        _(
+            "You asked to apply for %(name)s. You can start an application now. "
+            "Before you can submit it or see the organisation's other applications, "
+            "a colleague who already applies for %(name)s or a programme officer "
+            "must confirm you."
         )
-    else:
-        messages.warning(
-            request,
-            _(
-                "%(name)s is already known here. A colleague who already applies for it "
-                "(or, if there is none, a programme officer) must confirm you first. "
-                "You will see its applications once confirmed."
-            )
-            % {"name": applicant.organisation.name},
-        )
+        % {"name": applicant.organisation.name},
+    )
 
 
 @login_required
@@ -217,7 +214,7 @@ def join(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     organisations = access.applicant_organisations(request.user)
-    page = paginate(request, queries.application_list(organisations.values("pk")))
+    page = paginate(request, queries.applicant_list(request.user))
     now = timezone.now()
     open_rounds = list(
         Round.objects.filter(call__is_published=True, opens_at__lte=now, closes_at__gt=now)
@@ -230,6 +227,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "organisations": list(organisations.order_by("name")),
+            "may_start": access.drafting_organisations(request.user).exists(),
             "pending": list(queries.pending_colleagues(request.user)[:50]),
             "own_pending": list(queries.own_pending(request.user)),
             "open_rounds": open_rounds,
@@ -237,69 +235,96 @@ def application_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _decide(request: HttpRequest, applicant_pk: int, *, confirm: bool, then: str) -> HttpResponse:
-    """Confirm or refuse a person waiting for an organisation, then go to `then`. 404 for
-    anyone who may not decide; 405 for anything but POST."""
+# Confirming, refusing and revoking an applicant: the permission check, the service and
+# the message for each decision.
+DECISIONS: dict[str, tuple[Any, Any, Any]] = {
+    "confirm": (
+        access.may_confirm,
+        services.applicant_confirm,
+        gettext_lazy("%(person)s can now apply for %(name)s."),
+    ),
+    "refuse": (
+        access.may_refuse,
+        services.applicant_refuse,
+        gettext_lazy("%(person)s may not apply for %(name)s."),
+    ),
+    "revoke": (
+        access.may_revoke,
+        services.applicant_revoke,
+        gettext_lazy("%(person)s no longer applies for %(name)s."),
+    ),
+}
+
+
+def _decide(request: HttpRequest, applicant_pk: int, *, decision: str, then: str) -> HttpResponse:
+    """Confirm, refuse or revoke an applicant, then go to `then`. 404 for anyone who may
+    not decide; 405 for anything but POST."""
     if not 0 < applicant_pk <= MAX_ID:
         raise Http404
+    allowed, service, success = DECISIONS[decision]
     applicant = (
-        Applicant.objects.select_related("user", "organisation")
-        .filter(pk=applicant_pk, is_confirmed=False)
-        .first()
+        Applicant.objects.select_related("user", "organisation").filter(pk=applicant_pk).first()
     )
-    if applicant is None or not services.may_confirm(request.user, applicant):
+    if applicant is None or not allowed(request.user, applicant):
         raise Http404
     names = {"person": applicant.user, "name": applicant.organisation.name}
-    if confirm:
-        return perform(
-            request,
-            lambda: services.applicant_confirm(actor=request.user, applicant=applicant),  # type: ignore[arg-type]
-            success=_("%(person)s can now apply for %(name)s.") % names,
-            then=then,
-        )
     return perform(
         request,
-        lambda: services.applicant_refuse(actor=request.user, applicant=applicant),  # type: ignore[arg-type]
-        success=_("%(person)s may not apply for %(name)s.") % names,
+        lambda: service(actor=request.user, applicant=applicant),
+        success=success % names,
         then=then,
     )
 
 
 @login_required
 def colleague_confirm(request: HttpRequest, applicant_pk: int) -> HttpResponse:
-    return _decide(request, applicant_pk, confirm=True, then=reverse("funding_applications:list"))
+    return _decide(
+        request, applicant_pk, decision="confirm", then=reverse("funding_applications:list")
+    )
 
 
 @login_required
 def colleague_refuse(request: HttpRequest, applicant_pk: int) -> HttpResponse:
-    return _decide(request, applicant_pk, confirm=False, then=reverse("funding_applications:list"))
+    return _decide(
+        request, applicant_pk, decision="refuse", then=reverse("funding_applications:list")
+    )
 
 
 @officer_view
 def officer_applicants(request: OfficerRequest) -> HttpResponse:
-    """People waiting for an organisation that has no confirmed applicant yet."""
-    page = paginate(request, queries.pending_without_colleagues(request.programme))
+    """Applicants of organisations the programme knows: waiting (the default),
+    confirmed or revoked. Officers confirm, refuse and revoke them."""
+    state = request.GET.get("state", "")
+    if state not in queries.ApplicantState.ALL:
+        state = queries.ApplicantState.PENDING
+    page = paginate(request, queries.programme_applicants(request.programme, state))
     return render(
         request,
         "funding/applications/officer_applicants.html",
-        {"page": page, "programme": request.programme},
+        {"page": page, "programme": request.programme, "state": state},
     )
 
 
-def _officer_applicants_url(request: OfficerRequest) -> str:
-    return reverse(
+def _officer_decide(request: OfficerRequest, applicant_pk: int, decision: str) -> HttpResponse:
+    then = reverse(
         "funding_applications:officer_applicants", kwargs={"programme": request.programme.slug}
     )
+    return _decide(request, applicant_pk, decision=decision, then=then)
 
 
 @officer_view
 def officer_applicant_confirm(request: OfficerRequest, applicant_pk: int) -> HttpResponse:
-    return _decide(request, applicant_pk, confirm=True, then=_officer_applicants_url(request))
+    return _officer_decide(request, applicant_pk, "confirm")
 
 
 @officer_view
 def officer_applicant_refuse(request: OfficerRequest, applicant_pk: int) -> HttpResponse:
-    return _decide(request, applicant_pk, confirm=False, then=_officer_applicants_url(request))
+    return _officer_decide(request, applicant_pk, "refuse")
+
+
+@officer_view
+def officer_applicant_revoke(request: OfficerRequest, applicant_pk: int) -> HttpResponse:
+    return _officer_decide(request, applicant_pk, "revoke")
 
 
 # --- starting ----------------------------------------------------------------------------
@@ -318,7 +343,7 @@ def start(request: HttpRequest, round_pk: int) -> HttpResponse:
         return render(
             request, "funding/applications/start_anonymous.html", {"round": round_, "next": here}
         )
-    choices = access.applicant_organisations(request.user).order_by("name")
+    choices = access.drafting_organisations(request.user).order_by("name")
     organisations = list(choices)
     form = StartForm(_posted(request), organisations=choices)
     if request.method == "POST" and organisations and form.is_valid():
@@ -845,9 +870,11 @@ def _readable(request: HttpRequest, pk: int) -> Application:
         raise Http404
     if access.is_officer(request.user, application.round.call.programme):
         return application
-    cleared = ReviewAssignment.objects.filter(
-        application=application, reviewer_id=request.user.pk, conflict=ConflictStatus.NONE
-    ).exists()
+    cleared = (
+        access.active_assignments(request.user)
+        .filter(application=application, conflict=ConflictStatus.NONE)
+        .exists()
+    )
     if cleared:
         return application
     raise Http404
@@ -889,31 +916,29 @@ def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRe
 
 
 def home_section(request: HttpRequest) -> DashboardPanel | None:
-    """On the home page: the applications of the user's organisations and a link to
-    open calls, for people who apply (confirmed or waiting)."""
+    """On the home page: the applications the user may open and a link to open calls,
+    for people who apply (confirmed or waiting)."""
     user = request.user
     if not user.is_authenticated:
         return None
     roles = list(Applicant.objects.filter(user=user).select_related("organisation")[:20])
     if not roles:
         return None
-    confirmed = [role.organisation_id for role in roles if role.is_confirmed]
-    applications = list(queries.application_list(confirmed)[:5]) if confirmed else []
     return DashboardPanel(
         template="funding/applications/home_section.html",
         context={
-            "funding_applications": applications,
-            "funding_waiting": [role.organisation for role in roles if not role.is_confirmed],
+            "funding_applications": list(queries.applicant_list(user)[:5]),
+            "funding_waiting": [role.organisation for role in roles if role.is_pending],
         },
     )
 
 
 def programme_section(request: HttpRequest, programme: Any) -> DashboardPanel | None:
     """On the programme page, for its officers: people waiting to be confirmed for an
-    organisation that has no confirmed applicant yet."""
+    organisation the programme knows."""
     if not access.is_officer(request.user, programme):
         return None
-    waiting = queries.pending_without_colleagues(programme).count()
+    waiting = queries.programme_applicants(programme, queries.ApplicantState.PENDING).count()
     return DashboardPanel(
         template="funding/applications/programme_section.html",
         context={"funding_applicants_waiting": waiting, "funding_programme": programme},

@@ -403,7 +403,7 @@ def home_section(request: HttpRequest) -> DashboardPanel | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    if not ReviewAssignment.objects.filter(reviewer=user).exists():
+    if not access.active_assignments(user).exists():
         return None
     return DashboardPanel(
         template="funding/reviews/home_section.html",

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -85,7 +86,10 @@ class TokenForm(forms.Form):
         self.verified_device = self.device
 
     def _verify_recovery_code(self, token: str) -> None:
-        device = services.two_factor_recovery_code_use(actor=self.user, code=token)
+        try:
+            device = services.two_factor_recovery_code_use(actor=self.user, code=token)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
         if device is None:
             raise forms.ValidationError(
                 _(

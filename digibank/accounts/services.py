@@ -68,10 +68,17 @@ def normalise_recovery_code(text: str) -> str:
 @transaction.atomic
 def two_factor_recovery_code_use(*, actor: Any, code: str) -> StaticDevice | None:
     """Use up one recovery code instead of an authenticator code. The device row is
-    locked, so one code signs in once even when sent twice at the same moment."""
+    locked, so one code signs in once even when sent twice at the same moment. Refused
+    for a moment after a wrong code (django-otp's throttling)."""
     device = StaticDevice.objects.select_for_update().filter(user=actor).first()
-    if device is None or not device.verify_token(normalise_recovery_code(code)):
+    if device is None:
         return None
+    if not device.verify_is_allowed()[0]:
+        raise ValidationError(
+            _("You typed a wrong code just before. Wait a few seconds, then try again.")
+        )
+    if not device.verify_token(normalise_recovery_code(code)):
+        return None  # the failed try is counted: the next one has to wait
     left = device.token_set.count()
     journal_write(
         actor=actor,

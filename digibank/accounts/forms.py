@@ -58,7 +58,6 @@ class TokenForm(forms.Form):
                 "No phone at hand? Type one of your recovery codes."
             )
         else:
-            token.max_length = 6
             token.widget.attrs.update(inputmode="numeric", pattern="[0-9]*", maxlength="6")
 
     def clean_token(self) -> str:

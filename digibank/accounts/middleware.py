@@ -102,9 +102,9 @@ class IdleTimeoutMiddleware:
             now = now_seconds()
             last = request.session.get(LAST_ACTIVITY_KEY)
             idle = now - last if isinstance(last, int) else None
-            if idle is not None and idle > settings.SESSION_IDLE_MINUTES * 60:
-                if has_staff_role(request.user):
-                    return self._sign_out(request)
+            too_long = idle is not None and idle > settings.SESSION_IDLE_MINUTES * 60
+            if too_long and has_staff_role(request.user):
+                return self._sign_out(request)
             if idle is None or idle >= ACTIVITY_RESOLUTION_SECONDS:
                 stamp_activity(request)
         return self.get_response(request)

@@ -122,7 +122,11 @@ def two_factor_reset(*, actor: Any, subject: Any, hub_id: int | None = None) -> 
     two-factor up again at their next sign-in, and a session verified with the old
     device counts as unverified from now on."""
     if actor.pk == subject.pk:
-        raise ValidationError(_("You cannot reset your own two-factor sign-in. Ask another coordinator or a platform admin."))
+        raise ValidationError(
+            _(
+                "You cannot reset your own two-factor sign-in. Ask another coordinator or a platform admin."
+            )
+        )
     if not may_reset_two_factor(actor=actor, subject=subject):
         raise PermissionDenied
     _remove_devices(subject)

@@ -20,7 +20,7 @@ def test_a_development_or_demo_site_may_switch_it_off():
     assert demo.stdout.split()[-1] == "False", demo.stderr
 
 
-def deploy_warnings() -> set[str]:
+def deploy_warnings() -> set[str | None]:
     return {message.id for message in run_checks(include_deployment_checks=True)}
 
 

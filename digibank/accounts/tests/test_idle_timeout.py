@@ -32,7 +32,9 @@ def dashboard(hub) -> str:
 
 
 def sign_in(client, user) -> None:
-    response = client.post(reverse("accounts:login"), {"username": user.email, "password": TEST_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": TEST_PASSWORD}
+    )
     assert response.status_code == 302
 
 

@@ -43,7 +43,9 @@ def test_setting_up_shows_ten_recovery_codes_once(enforced, client_for, coordina
     _device, codes = set_up(client, coordinator)
     assert len(codes) == 10
     assert len(set(codes)) == 10
-    stored = set(StaticToken.objects.filter(device__user=coordinator).values_list("token", flat=True))
+    stored = set(
+        StaticToken.objects.filter(device__user=coordinator).values_list("token", flat=True)
+    )
     assert stored == {code.replace("-", "") for code in codes}
     again = client.get(reverse("accounts:recovery_codes"))
     assert again.status_code == 200
@@ -102,7 +104,7 @@ def test_one_recovery_code_sent_twice_at_once_signs_in_once(coordinator):
 
 def test_new_recovery_codes_from_the_account_page(enforced, client_for, coordinator):
     client = client_for(coordinator)
-    device, old_codes = set_up(client, coordinator)
+    _device, old_codes = set_up(client, coordinator)
     account = client.get(reverse("accounts:account"))
     assert "10 recovery codes left" in account.text
 

@@ -28,7 +28,10 @@ def with_two_factor(user) -> TOTPDevice:
 def verified_client(client_for, user, device: TOTPDevice):
     client = client_for(user)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    assert client.post(reverse("accounts:two_factor"), {"token": f"{totp.token():06d}"}).status_code == 302
+    assert (
+        client.post(reverse("accounts:two_factor"), {"token": f"{totp.token():06d}"}).status_code
+        == 302
+    )
     return client
 
 

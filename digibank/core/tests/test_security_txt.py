@@ -35,6 +35,8 @@ def test_by_default_the_contact_is_the_sites_security_mailbox(client, settings):
     assert "Policy" not in found
 
 
-def test_security_txt_is_open_to_a_user_without_the_second_factor(client_for, coordinator, settings):
+def test_security_txt_is_open_to_a_user_without_the_second_factor(
+    client_for, coordinator, settings
+):
     settings.ENFORCE_TWO_FACTOR = True
     assert client_for(coordinator).get("/.well-known/security.txt").status_code == 200

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from .twofactor import asks_for_second_factor, has_staff_role
 
@@ -119,4 +120,9 @@ class IdleTimeoutMiddleware:
             )
             % {"minutes": settings.SESSION_IDLE_MINUTES},
         )
-        return redirect_to_login(request.get_full_path())
+        response = redirect_to_login(request.get_full_path())
+        if request.headers.get("HX-Request") == "true":
+            # An HTMX request would swap the sign-in page into part of the page: load it
+            # as a whole page instead.
+            return HttpResponseClientRedirect(response["Location"])
+        return response

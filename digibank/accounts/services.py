@@ -105,11 +105,14 @@ def _remove_devices(user: Any) -> None:
 
 def may_reset_two_factor(*, actor: Any, subject: Any) -> bool:
     """A platform admin may reset anyone's two-factor; a coordinator that of a member of
-    one of their hubs. Nobody their own: that would take the second factor's place."""
+    one of their hubs, but not of a platform admin. Nobody their own: that would take the
+    second factor's place."""
     if actor.pk == subject.pk:
         return False
     if actor.is_staff:
         return True
+    if subject.is_staff or subject.is_superuser:
+        return False
     coordinated = Membership.objects.filter(
         user=actor, is_active=True, role=HubRole.COORDINATOR
     ).values("hub_id")

@@ -53,6 +53,14 @@ def test_staff_are_signed_out_after_30_idle_minutes(clock, client, staff, hub):
     assert client.get(dashboard(hub)).status_code == 302
 
 
+def test_an_htmx_request_after_idle_time_loads_the_sign_in_page_whole(clock, client, staff, hub):
+    sign_in(client, staff)
+    clock.advance(minutes=31)
+    response = client.get(dashboard(hub), headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == f"{reverse('accounts:login')}?next={dashboard(hub)}"
+    assert "_auth_user_id" not in client.session
+
+
 def test_the_idle_limit_comes_from_the_settings(clock, client, staff, hub, settings):
     settings.SESSION_IDLE_MINUTES = 5
     sign_in(client, staff)

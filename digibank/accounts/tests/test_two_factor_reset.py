@@ -99,6 +99,16 @@ def test_the_service_refuses_a_coordinator_of_another_hub(coordinator, make_user
     assert TOTPDevice.objects.filter(user=stranger).exists()
 
 
+def test_a_coordinator_cannot_reset_a_platform_admin_in_their_hub(
+    client_for, coordinator, make_user, hub
+):
+    admin = make_user(HubRole.STAFF, hub, is_staff=True)
+    with_two_factor(admin)
+    membership = Membership.objects.get(user=admin, hub=hub)
+    assert client_for(coordinator).post(reset_url(hub, membership)).status_code == 403
+    assert TOTPDevice.objects.filter(user=admin).exists()
+
+
 def test_a_platform_admin_resets_anyone_from_the_admin_site(
     client_for, make_user, other_hub, officer
 ):

@@ -53,6 +53,8 @@ def test_the_open_views_stay_open_before_the_second_factor(enforced, client_for,
     assert client.get(reverse("accounts:login"))["Location"] != reverse("accounts:two_factor")
     assert client.get(reverse("core:healthz")).status_code == 200
     assert client.get("/.well-known/security.txt").status_code == 200
+    switched = client.post(reverse("set_language"), {"language": "fr", "next": "/accounts/login/"})
+    assert switched["Location"] == "/accounts/login/"
 
 
 def test_the_account_page_is_not_open_before_the_second_factor(enforced, client_for, coordinator):

@@ -76,7 +76,14 @@ def test_two_factor_never_redirects_to_another_site(client_for, staff):
     client = client_for(staff)
     client.get(reverse("accounts:two_factor"))
     device = TOTPDevice.objects.get(user=staff)
-    response = client.post(
-        reverse("accounts:two_factor") + "?next=https://evil.example/", {"token": token_for(device)}
+    evil = "?next=https://evil.example/"
+    set_up = client.post(reverse("accounts:two_factor") + evil, {"token": token_for(device)})
+    assert set_up["Location"] == reverse("accounts:recovery_codes")
+    codes_page = client.get(reverse("accounts:recovery_codes") + evil)
+    assert 'href="https://evil.example/"' not in codes_page.text  # the "Go on" link
+
+    later = client_for(staff)
+    signed_in = later.post(
+        reverse("accounts:two_factor") + evil, {"token": token_for(device, steps_ahead=1)}
     )
-    assert response["Location"] == reverse("core:home")
+    assert signed_in["Location"] == reverse("core:home")

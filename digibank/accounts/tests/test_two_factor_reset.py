@@ -132,3 +132,11 @@ def test_a_platform_admin_resets_anyone_from_the_admin_site(
         )
     )
     assert lines == {(admin.pk, str(stranger.pk)), (admin.pk, str(officer.pk))}
+
+
+def test_the_team_page_offers_the_reset_for_others_only(client_for, coordinator, staff, hub):
+    page = client_for(coordinator).get(reverse("network:members", kwargs={"hub": hub.slug}))
+    own = Membership.objects.get(user=coordinator, hub=hub)
+    other = Membership.objects.get(user=staff, hub=hub)
+    assert reset_url(hub, other) in page.text
+    assert reset_url(hub, own) not in page.text

@@ -90,7 +90,7 @@ def test_recovery_codes_are_not_accepted_while_setting_up(enforced, client_for, 
     assert not TOTPDevice.objects.filter(user=coordinator, confirmed=True).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_recovery_code_sent_twice_at_once_signs_in_once(coordinator):
     TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
     code = services.two_factor_recovery_codes_renew(actor=coordinator)[0]

@@ -19,6 +19,23 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 
+def signed_in_client(user: Any) -> Client:
+    """A client signed in as the user, with a confirmed second factor in its session:
+    every role that reads personal data must use two-factor in production (as here)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 class CountQueries(CaptureQueriesContext):
     """Capture the queries of one request. Django keeps at most 9,000 queries in
     `connection.queries_log` (a bounded deque): once it is full its length stays the

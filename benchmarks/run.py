@@ -116,10 +116,8 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
 
-    from django.test import Client
-
     from .dataset import ensure_dataset, var_dir
-    from .registry import Bench, Skip, discover
+    from .registry import Bench, Skip, discover, signed_in_client
 
     started = time.perf_counter()
     dataset = ensure_dataset(scale=args.scale, seed=args.seed, rebuild=args.rebuild)
@@ -133,8 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Data set built in {time.perf_counter() - started:.1f} s.")
 
     hub, user = pick_hub_and_user()
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client = signed_in_client(user)
     bench = Bench(
         scale=args.scale,
         seed=args.seed,

@@ -45,8 +45,12 @@ def local_secret_key() -> str:
 DEBUG = env_bool("DEBUG")
 # Demo mode: a visible banner, demo accounts, two-factor not enforced.
 DEMO_MODE = env_bool("DEMO_MODE")
-# Production always enforces two-factor for the roles that need it.
-ENFORCE_TWO_FACTOR = env_bool("ENFORCE_TWO_FACTOR", default=not DEMO_MODE)
+# Production (neither DEBUG nor DEMO_MODE) always enforces two-factor for every role
+# that reads personal data, whatever ENFORCE_TWO_FACTOR says; only a development or
+# demo instance may switch it off (or on, to try it).
+ENFORCE_TWO_FACTOR = (
+    env_bool("ENFORCE_TWO_FACTOR", default=not DEMO_MODE) if DEBUG or DEMO_MODE else True
+)
 
 SECRET_KEY = env("SECRET_KEY") or local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -93,6 +97,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "digibank.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "digibank.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -196,11 +201,21 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "digibank"
 
-SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
+SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day: the absolute lifetime of a sign-in
+# Anyone with a role (hub, programme, admin) is signed out after this long without a
+# request.
+SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Security -------------------------------------------------------------------------
+# The path prefix the site is mounted under, set here and never taken from the request:
+# a SCRIPT_NAME sent by a client must not change what request.path says.
+FORCE_SCRIPT_NAME = env("FORCE_SCRIPT_NAME")
+# Where to report a vulnerability (/.well-known/security.txt): a mailto: or https: URI;
+# by default the security@ mailbox of the site's own domain (RFC 2142).
+SECURITY_CONTACT = env("SECURITY_CONTACT")
+SECURITY_POLICY_URL = env("SECURITY_POLICY_URL")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)

@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from django.db import close_old_connections, connection
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -25,7 +24,7 @@ from digibank.helpdesk.models import HelpQuestion
 from digibank.learning.models import Attendance
 from digibank.lending.models import Loan
 
-from ..registry import Bench, CountQueries, Result, Skip, Timing, measurement
+from ..registry import Bench, CountQueries, Result, Skip, Timing, measurement, signed_in_client
 
 BENCH_OFFICER = "bench.officer@digibank.example"
 
@@ -53,23 +52,6 @@ def _source_rows() -> int:
         model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         for model in (HelpQuestion, Loan, Attendance)
     )
-
-
-def _client_for(user: User) -> Client:
-    """A client signed in as the user, with a confirmed second factor in its session:
-    coordinators and officers must use two-factor where it is enforced (as here)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 @measurement("funding.reach", order=900)
@@ -122,7 +104,7 @@ def report_prefill(bench: Bench) -> Result:
     if report is None:
         raise Skip("the hub has no report to write (no funding demo data)")
     url = _url("funding_reports:hub_report", hub=bench.hub.slug, pk=report.pk)
-    as_coordinator = replace(bench, client=_client_for(_coordinator(bench)))
+    as_coordinator = replace(bench, client=signed_in_client(_coordinator(bench)))
     return as_coordinator.page_result(
         "funding.report_prefill",
         [url] * (bench.warmup + bench.requests),
@@ -156,7 +138,7 @@ def programme_dashboard(bench: Bench) -> Result:
     if not Grant.objects.filter(programme=programme).exists():
         raise Skip("the programme has no grants (no funding demo data)")
     url = _url("funding_reports:dashboard", programme=programme.slug)
-    as_officer = replace(bench, client=_client_for(_officer(bench)))
+    as_officer = replace(bench, client=signed_in_client(_officer(bench)))
     return as_officer.page_result(
         "funding.programme_dashboard",
         [url] * (bench.warmup + bench.requests),

@@ -1,10 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from digibank.core.admin import JournaledAdmin
 
+from . import services
 from .models import Membership, ProgrammeRole, User
 
 
@@ -56,3 +61,27 @@ class UserAdmin(JournaledAdmin, BaseUserAdmin):
         ),
     )
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor sign-in (they set it up again)"))
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """A lost phone: the platform admin resets anyone's two-factor but their own."""
+        done = 0
+        for user in queryset:
+            try:
+                services.two_factor_reset(actor=request.user, subject=user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d account sets up two-factor sign-in again at the next sign-in.",
+                    "%(count)d accounts set up two-factor sign-in again at the next sign-in.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )

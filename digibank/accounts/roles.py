@@ -94,6 +94,10 @@ HUB_PERMISSIONS: dict[str, frozenset[str]] = {
     HubRole.PARTNER_VIEWER: frozenset({"hub.view"}),
 }
 
-# Roles that must use two-factor authentication where it is enforced.
-TWO_FACTOR_HUB_ROLES = frozenset({HubRole.COORDINATOR})
-TWO_FACTOR_PROGRAMME_ROLES = frozenset({ProgrammeRoleKind.OFFICER})
+# Roles that must use two-factor authentication where it is enforced: every role that
+# reads personal data (all hub roles but the partner viewer's "hub.view"; programme
+# officers and reviewers read applications and their people). Platform admins too.
+TWO_FACTOR_HUB_ROLES = frozenset(
+    role for role, permissions in HUB_PERMISSIONS.items() if permissions - {"hub.view"}
+)
+TWO_FACTOR_PROGRAMME_ROLES = frozenset({ProgrammeRoleKind.OFFICER, ProgrammeRoleKind.REVIEWER})

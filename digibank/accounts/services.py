@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from digibank.core.journal import journal_write
+
+from .models import Membership
+from .roles import HubRole
+from .twofactor import needs_two_factor
+
+RECOVERY_CODE_COUNT = 10
+RECOVERY_DEVICE_NAME = "recovery codes"
 
 
 def two_factor_device_for_setup(*, user: Any) -> TOTPDevice:
@@ -18,23 +28,109 @@ def two_factor_device_for_setup(*, user: Any) -> TOTPDevice:
     return device
 
 
+def _new_recovery_codes(user: Any) -> list[str]:
+    """Replace the user's recovery codes with fresh ones; the old ones stop working."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
 @transaction.atomic
-def two_factor_confirm(*, actor: Any, device: TOTPDevice) -> None:
+def two_factor_confirm(*, actor: Any, device: TOTPDevice) -> list[str]:
+    """Confirm the authenticator being set up; returns the new recovery codes, to be
+    shown once."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+    codes = _new_recovery_codes(actor)
     journal_write(actor=actor, action="account.two_factor_enabled", subject=actor)
+    return codes
+
+
+@transaction.atomic
+def two_factor_recovery_codes_renew(*, actor: Any) -> list[str]:
+    """New recovery codes for a user with an authenticator (the old ones stop working)."""
+    if not TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+        raise ValidationError(_("Set up two-factor sign-in first."))
+    codes = _new_recovery_codes(actor)
+    journal_write(actor=actor, action="account.recovery_codes_renewed", subject=actor)
+    return codes
+
+
+def normalise_recovery_code(text: str) -> str:
+    """Codes are shown in two groups of four ("ab2c-de3f"); people type them in any case,
+    with or without the dash and spaces."""
+    return "".join(char for char in text.lower() if char.isalnum())
+
+
+@transaction.atomic
+def two_factor_recovery_code_use(*, actor: Any, code: str) -> StaticDevice | None:
+    """Use up one recovery code instead of an authenticator code. The device row is
+    locked, so one code signs in once even when sent twice at the same moment. Refused
+    for a moment after a wrong code (django-otp's throttling)."""
+    device = StaticDevice.objects.select_for_update().filter(user=actor).first()
+    if device is None:
+        return None
+    if not device.verify_is_allowed()[0]:
+        raise ValidationError(
+            _("You typed a wrong code just before. Wait a few seconds, then try again.")
+        )
+    if not device.verify_token(normalise_recovery_code(code)):
+        return None  # the failed try is counted: the next one has to wait
+    left = device.token_set.count()
+    journal_write(
+        actor=actor,
+        action="account.recovery_code_used",
+        subject=actor,
+        details={"codes_left": left},
+    )
+    return device
 
 
 @transaction.atomic
 def two_factor_remove(*, actor: Any) -> None:
     """Switch optional two-factor off; refused for roles that must use it."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from .twofactor import needs_two_factor
-
     if needs_two_factor(actor):
         raise ValidationError(_("Your role needs two-factor sign-in: it cannot be switched off."))
-    TOTPDevice.objects.filter(user=actor).delete()
+    _remove_devices(actor)
     journal_write(actor=actor, action="account.two_factor_disabled", subject=actor)
+
+
+def _remove_devices(user: Any) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def may_reset_two_factor(*, actor: Any, subject: Any) -> bool:
+    """A platform admin may reset anyone's two-factor; a coordinator that of a member of
+    one of their hubs, but not of a platform admin. Nobody their own: that would take the
+    second factor's place."""
+    if actor.pk == subject.pk:
+        return False
+    if actor.is_staff:
+        return True
+    if subject.is_staff or subject.is_superuser:
+        return False
+    coordinated = Membership.objects.filter(
+        user=actor, is_active=True, role=HubRole.COORDINATOR
+    ).values("hub_id")
+    return Membership.objects.filter(user=subject, hub_id__in=coordinated).exists()
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: Any, subject: Any, hub_id: int | None = None) -> None:
+    """Remove someone's authenticator and recovery codes (a lost phone): they set
+    two-factor up again at their next sign-in, and a session verified with the old
+    device counts as unverified from now on."""
+    if actor.pk == subject.pk:
+        raise ValidationError(
+            _(
+                "You cannot reset your own two-factor sign-in. Ask another coordinator or a platform admin."
+            )
+        )
+    if not may_reset_two_factor(actor=actor, subject=subject):
+        raise PermissionDenied
+    _remove_devices(subject)
+    journal_write(actor=actor, action="account.two_factor_reset", subject=subject, hub_id=hub_id)

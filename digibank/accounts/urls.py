@@ -9,6 +9,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("two-factor/off/", views.two_factor_off, name="two_factor_off"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path(
+        "two-factor/recovery-codes/new/",
+        views.recovery_codes_renew,
+        name="recovery_codes_renew",
+    ),
     path("", views.account, name="account"),
     path("password/", views.password_change, name="password_change"),
     path("password-reset/", views.password_reset, name="password_reset"),

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from digibank.accounts import views as account_views
+
 from . import views
 
 app_name = "network"
@@ -31,6 +33,11 @@ urlpatterns = [
     path("team/<int:pk>/role/", views.member_edit, name="member_edit"),
     path("team/<int:pk>/switch-off/", views.member_deactivate, name="member_deactivate"),
     path("team/<int:pk>/switch-on/", views.member_reactivate, name="member_reactivate"),
+    path(
+        "team/<int:pk>/two-factor-reset/",
+        account_views.member_two_factor_reset,
+        name="member_two_factor_reset",
+    ),
     path("journal/", views.journal, name="journal"),
     path("settings/", views.hub_settings, name="settings"),
 ]

@@ -3,6 +3,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import TEST_PASSWORD
+from digibank.accounts.roles import HubRole
 from digibank.core.models import JournalEntry
 
 
@@ -19,16 +20,18 @@ def test_account_page_shows_two_factor_status(client_for, staff):
     assert "Set up two-factor sign-in" in response.text
 
 
-def test_a_volunteer_may_choose_two_factor_and_is_then_asked_for_it(
-    client_for, digihelper, hub, settings
+def test_a_partner_may_choose_two_factor_and_is_then_asked_for_it(
+    client_for, make_user, hub, settings
 ):
+    """A partner viewer reads no personal data, so two-factor is their choice."""
     settings.ENFORCE_TWO_FACTOR = True
-    client = client_for(digihelper)
+    partner = make_user(HubRole.PARTNER_VIEWER, hub)
+    client = client_for(partner)
     client.get(reverse("accounts:two_factor"))
-    device = TOTPDevice.objects.get(user=digihelper)
+    device = TOTPDevice.objects.get(user=partner)
     client.post(reverse("accounts:two_factor"), {"token": token_for(device)})
 
-    later = client_for(digihelper)  # a new sign-in
+    later = client_for(partner)  # a new sign-in
     dashboard = reverse("network:dashboard", kwargs={"hub": hub.slug})
     assert later.get(dashboard)["Location"] == reverse("accounts:two_factor")
 
@@ -36,10 +39,10 @@ def test_a_volunteer_may_choose_two_factor_and_is_then_asked_for_it(
     assert later.post(reverse("accounts:two_factor_off"))["Location"] == reverse(
         "accounts:two_factor"
     )
-    assert TOTPDevice.objects.filter(user=digihelper).exists()
+    assert TOTPDevice.objects.filter(user=partner).exists()
     later.post(reverse("accounts:two_factor"), {"token": token_for(device, steps_ahead=1)})
     assert later.post(reverse("accounts:two_factor_off")).status_code == 302
-    assert not TOTPDevice.objects.filter(user=digihelper).exists()
+    assert not TOTPDevice.objects.filter(user=partner).exists()
     assert JournalEntry.objects.filter(action="account.two_factor_disabled").exists()
 
 
@@ -73,7 +76,14 @@ def test_two_factor_never_redirects_to_another_site(client_for, staff):
     client = client_for(staff)
     client.get(reverse("accounts:two_factor"))
     device = TOTPDevice.objects.get(user=staff)
-    response = client.post(
-        reverse("accounts:two_factor") + "?next=https://evil.example/", {"token": token_for(device)}
+    evil = "?next=https://evil.example/"
+    set_up = client.post(reverse("accounts:two_factor") + evil, {"token": token_for(device)})
+    assert set_up["Location"] == reverse("accounts:recovery_codes")
+    codes_page = client.get(reverse("accounts:recovery_codes") + evil)
+    assert 'href="https://evil.example/"' not in codes_page.text  # the "Go on" link
+
+    later = client_for(staff)
+    signed_in = later.post(
+        reverse("accounts:two_factor") + evil, {"token": token_for(device, steps_ahead=1)}
     )
-    assert response["Location"] == reverse("core:home")
+    assert signed_in["Location"] == reverse("core:home")

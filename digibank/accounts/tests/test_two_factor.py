@@ -5,6 +5,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from digibank.accounts.roles import HubRole, ProgrammeRoleKind
 from digibank.core.models import JournalEntry
 
 
@@ -47,8 +48,35 @@ def test_coordinator_must_set_up_two_factor_before_anything_else(
     assert client.get(dashboard).status_code == 200
 
 
-def test_staff_member_is_not_forced(enforced, client_for, staff, hub):
-    response = client_for(staff).get(reverse("network:dashboard", kwargs={"hub": hub.slug}))
+ROLES_THAT_READ_PERSONAL_DATA = [
+    ("hub", HubRole.COORDINATOR),
+    ("hub", HubRole.STAFF),
+    ("hub", HubRole.DIGIHELPER),
+    ("hub", HubRole.TRAINER),
+    ("programme", ProgrammeRoleKind.OFFICER),
+    ("programme", ProgrammeRoleKind.REVIEWER),
+    ("admin", None),
+]
+
+
+@pytest.mark.parametrize(("kind", "role"), ROLES_THAT_READ_PERSONAL_DATA)
+def test_every_role_that_reads_personal_data_must_use_two_factor(
+    enforced, client_for, make_user, hub, programme, kind, role
+):
+    if kind == "hub":
+        user = make_user(role, hub)
+    elif kind == "programme":
+        user = make_user(programme=programme, programme_role=role)
+    else:
+        user = make_user(is_staff=True)
+    response = client_for(user).get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two_factor")
+
+
+def test_a_partner_viewer_is_not_forced(enforced, client_for, make_user, hub):
+    partner = make_user(HubRole.PARTNER_VIEWER, hub)
+    response = client_for(partner).get(reverse("network:dashboard", kwargs={"hub": hub.slug}))
     assert response.status_code == 200
 
 

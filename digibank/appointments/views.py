@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digibank.accounts.models import Membership, User
+from digibank.accounts.reads import reads_personal_data
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
@@ -226,6 +227,7 @@ def _appointment(request: HubRequest, pk: int) -> Appointment:
 
 
 @hub_view("appointments.book")
+@reads_personal_data
 def detail(request: HubRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     context = {
@@ -240,6 +242,7 @@ def detail(request: HubRequest, pk: int) -> HttpResponse:
 
 @hub_view("appointments.book")
 @GET_POST
+@reads_personal_data
 def cancel(request: HubRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     error = ""
@@ -261,6 +264,7 @@ def cancel(request: HubRequest, pk: int) -> HttpResponse:
 
 @hub_view("appointments.book")
 @GET_POST
+@reads_personal_data
 def reschedule(request: HubRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     error = ""
@@ -430,6 +434,7 @@ def _queue_context(request: HubRequest, found: Location, **extra: Any) -> dict[s
 
 @hub_view("appointments.book")
 @GET_POST
+@reads_personal_data
 def queue(request: HubRequest, location: int) -> HttpResponse:
     found = _location(request, location)
     form = TicketForm(request.POST or None)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from digibank.accounts.reads import reads_personal_data
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.pagination import paginate
 from digibank.people.models import Participant
@@ -42,6 +43,7 @@ def _progress_url(request: HubRequest, participant: Participant) -> str:
 
 
 @hub_view(PERMISSION)
+@reads_personal_data
 def overview(request: HubRequest) -> HttpResponse:
     """The hub's progress per area and per course: aggregates only."""
     overall, per_course = queries.hub_progress(request.hub)
@@ -72,6 +74,7 @@ def choose_participant(request: HubRequest) -> HttpResponse:
 
 
 @hub_view(PERMISSION)
+@reads_personal_data
 def take(request: HubRequest, participant: int) -> HttpResponse:
     """The questionnaire for one person: on screen together, or typed in from paper."""
     person = _participant(request, participant)
@@ -133,6 +136,7 @@ def take(request: HubRequest, participant: int) -> HttpResponse:
 
 
 @hub_view(PERMISSION)
+@reads_personal_data
 def participant_progress(request: HubRequest, participant: int) -> HttpResponse:
     """One person's progress per area (latest "before" and "after"), as a chart and a
     table, and their self-assessments."""
@@ -162,6 +166,7 @@ def participant_progress(request: HubRequest, participant: int) -> HttpResponse:
 
 
 @hub_view(PERMISSION)
+@reads_personal_data
 def detail(request: HubRequest, pk: int) -> HttpResponse:
     """One self-assessment with the sentences exactly as the person rated them."""
     if not 0 < pk <= MAX_ID:

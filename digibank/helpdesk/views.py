@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digibank.accounts.models import Membership
+from digibank.accounts.reads import reads_personal_data
 from digibank.accounts.scoping import get_for_hub, hub_view
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
@@ -208,6 +209,7 @@ def _question(request: HubRequest, pk: int) -> HelpQuestion:
 
 
 @hub_view("helpdesk.log")
+@reads_personal_data
 def help_edit(request: HubRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     form = _help_form(request, initial=HelpForm.initial_for(question))
@@ -303,6 +305,7 @@ def tally(request: HubRequest) -> HttpResponse:
 
 
 @hub_view("helpdesk.log")
+@reads_personal_data
 def day_view(request: HubRequest) -> HttpResponse:
     locations = queries.open_locations(request.hub)
     if not locations:
@@ -406,6 +409,7 @@ def volunteer_profile(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("helpdesk.manage")
+@reads_personal_data
 def mandate_list(request: HubRequest) -> HttpResponse:
     query = str(request.GET.get("q", ""))
     page = paginate(request, queries.mandates_ending(hub=request.hub))
@@ -435,6 +439,7 @@ def _two_years_after(day: date) -> date:
 
 
 @hub_view("helpdesk.manage")
+@reads_personal_data
 def mandate_create(request: HubRequest, participant_pk: int) -> HttpResponse:
     participant = _participant(request, participant_pk)
     today = timezone.localdate()
@@ -463,6 +468,7 @@ def mandate_create(request: HubRequest, participant_pk: int) -> HttpResponse:
 
 
 @hub_view("helpdesk.manage")
+@reads_personal_data
 def mandate_edit(request: HubRequest, pk: int) -> HttpResponse:
     _check_id(pk)
     mandate: Mandate = get_for_hub(request, Mandate.objects.select_related("participant"), pk=pk)

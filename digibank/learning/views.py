@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digibank.accounts.reads import reads_personal_data
 from digibank.accounts.scoping import get_for_hub, hub_view
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
@@ -235,6 +236,7 @@ def session_list(request: HubRequest) -> HttpResponse:
 
 
 @hub_view("learning.view")
+@reads_personal_data
 def session_detail(request: HubRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     perms = request.membership.permissions
@@ -488,6 +490,7 @@ def _marked(row: Enrolment) -> str | None:
 
 
 @hub_view("learning.teach")
+@reads_personal_data
 def attendance(request: HubRequest, pk: int) -> HttpResponse:
     """The tablet list: one tap per person. Each row is its own small form; with HTMX the
     row is swapped in place, without it the page reloads at the row."""
@@ -547,6 +550,7 @@ def attendance(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("learning.teach")
+@reads_personal_data
 def attendance_sheet(request: HubRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     document = pdf.attendance_sheet(meeting=meeting, rows=queries.attendance_list(meeting))
@@ -556,6 +560,7 @@ def attendance_sheet(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("learning.teach")
+@reads_personal_data
 def certificate(request: HubRequest, pk: int) -> HttpResponse:
     """The certificate PDF for people who met the attendance rule; for others a page that
     explains why not."""

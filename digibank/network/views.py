@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from digibank.accounts.models import Membership, User
 from digibank.accounts.roles import HubRole
+from digibank.accounts.reads import reads_personal_data
 from digibank.accounts.scoping import get_for_hub, hub_view, programme_view, programmes_for
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
@@ -53,6 +54,7 @@ def _actor(request: HttpRequest) -> User:
 
 
 @hub_view("hub.view")
+@reads_personal_data
 def dashboard(request: HttpRequest) -> HttpResponse:
     hub = _hub(request)
     perms = _perms(request)
@@ -423,6 +425,7 @@ def member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("journal.view")
+@reads_personal_data
 def journal(request: HttpRequest) -> HttpResponse:
     form = JournalFilterForm(request.GET or None)
     action = form.cleaned_data["action"] if form.is_valid() else ""

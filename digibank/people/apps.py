@@ -7,7 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from digibank.core.journal import register_actions
+        from digibank.core.journal import register_actions, register_person_of
         from digibank.core.schedule import register_daily
         from digibank.network.registry import (
             NavItem,
@@ -40,4 +40,5 @@ class PeopleConfig(AppConfig):
         register_dashboard_panel(panels.dashboard_panel, order=10)
         register_hub_figures(panels.hub_figures)
         register_timeline_provider(queries.people_timeline)
+        register_person_of(queries.person_of)
         register_daily(tasks.anonymise_inactive_participants)

@@ -16,7 +16,7 @@ from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from digibank.core.journal import action_label, journal_for_subject
+from digibank.core.journal import action_label
 from digibank.core.models import JournalEntry
 from digibank.core.text import digits, fold, national_phone_digits
 from digibank.network.models import Hub
@@ -137,8 +137,23 @@ def participant_consents(participant: Participant) -> list[Consent]:
     return list(participant.consents.select_related("recorded_by").order_by("-given_at", "-id"))
 
 
+def person_of(subject: Any) -> int | None:
+    """The participant a journal subject is or belongs to (a loan, an enrolment, a help
+    question: any record with a participant), for core.journal.register_person_of."""
+    if isinstance(subject, Participant):
+        return subject.pk
+    found = getattr(subject, "participant_id", None)
+    return found if isinstance(found, int) else None
+
+
 def participant_journal(participant: Participant) -> QuerySet[JournalEntry]:
-    return journal_for_subject(participant)
+    """Every line about the person, in any app, also of records merged into this one.
+    Lines written before lines named their person are found by their subject."""
+    ids = [participant.pk, *participant.merged_from.values_list("pk", flat=True)]
+    return JournalEntry.objects.filter(
+        Q(participant_id__in=ids)
+        | Q(subject_type=participant._meta.label_lower, subject_id__in=[str(pk) for pk in ids])
+    ).select_related("actor")
 
 
 def field_label(name: str) -> str:

@@ -231,14 +231,6 @@ def participant_update(
     return changed
 
 
-@transaction.atomic
-def participant_record_view(*, actor: Any, participant: Participant) -> None:
-    """Reading a person's record is journaled, every time."""
-    journal_write(
-        actor=actor, action="participant.view", subject=participant, hub_id=participant.hub_id
-    )
-
-
 def _anonymise_rows(ids: list[int], *, now: datetime) -> None:
     Participant.objects.filter(pk__in=ids).update(
         **ERASED_ON_ANONYMISE, anonymised_at=now, updated_at=now

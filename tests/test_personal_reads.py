@@ -1,0 +1,111 @@
+"""Every page that shows a person's data is journaled, once, by one mechanism.
+
+The walk goes through every URL of the URL conf (tests/urlwalk.py) as hub A's
+coordinator, in the tenancy world (tests/world.py) whose participants have rare names:
+
+- a page whose answer shows a participant's name, phone or e-mail must be marked with
+  `accounts.reads.reads_personal_data` (so a new page that shows people without being
+  marked fails here the day it is added);
+- every marked page that answers 200 writes exactly one read line ("participant.view",
+  or "participant.search" with the number of results and never the terms) and answers
+  `Cache-Control: no-store`; an HTML page also switches HTMX history snapshots off;
+- no unmarked page writes a read line.
+
+PDFs and XLSX files are compressed, so their names are not found by a text search:
+`PERSONAL_FILES` lists the ones that name people, and the walk checks they are marked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import resolve
+
+from digibank.accounts.models import User
+from digibank.accounts.reads import READ_ACTION, SEARCH_ACTION, is_marked
+from digibank.core.models import JournalEntry
+from digibank.network.models import Hub
+
+from .test_tenancy import _body
+from .urlwalk import Route, url_for, walked_routes
+from .world import World, build_world, leaks
+
+READ_ACTIONS = (READ_ACTION, SEARCH_ACTION)
+
+# Files (not searchable as text) that name a person: they must be marked.
+PERSONAL_FILES = {
+    "lending:agreement",
+    "learning:attendance_sheet",
+    "learning:certificate",
+}
+
+
+@pytest.fixture
+def world(hub: Hub, other_hub: Hub, make_user: Callable[..., User]) -> World:
+    return build_world(hub=hub, other_hub=other_hub, make_user=make_user)
+
+
+def _hub_routes() -> list[Route]:
+    return [route for route in walked_routes() if "hub" in route.kwarg_names]
+
+
+def _read_lines_after(mark: int) -> list[JournalEntry]:
+    return list(JournalEntry.objects.filter(pk__gt=mark, action__in=READ_ACTIONS).order_by("pk"))
+
+
+def _last_id() -> int:
+    return JournalEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def test_every_page_showing_a_person_is_journaled_once(world: World) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["coordinator"])  # type: ignore[arg-type]
+    problems: list[str] = []
+    marked_and_walked: set[str] = set()
+    for route in _hub_routes():
+        url = url_for(route, world, {}, "a")
+        marked = is_marked(resolve(url).func)
+        for htmx in (False, True):
+            mark = _last_id()
+            headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+            response = client.get(url, **headers)  # type: ignore[arg-type]
+            lines = _read_lines_after(mark)
+            shows = leaks(_body(response), world.a.personal_data)
+            where = f"{route} GET{' (htmx)' if htmx else ''} {url} [{response.status_code}]"
+            if shows and not marked:
+                problems.append(f"{where} shows {shows} but is not marked reads_personal_data")
+            if not marked and lines:
+                problems.append(f"{where} is not marked but wrote {len(lines)} read line(s)")
+            if marked and response.status_code == 200:
+                marked_and_walked.add(route.name)
+                if len(lines) != 1:
+                    problems.append(f"{where} wrote {len(lines)} read lines, expected one")
+                if "no-store" not in response.get("Cache-Control", ""):
+                    problems.append(f"{where} may be stored: {response.get('Cache-Control')}")
+                html = response.get("Content-Type", "").startswith("text/html")
+                if html and not htmx and 'hx-history="false"' not in _body(response):
+                    problems.append(f"{where} leaves HTMX history snapshots on")
+    assert not problems, "\n".join(problems)
+    missing_files = PERSONAL_FILES - marked_and_walked
+    assert not missing_files, f"files naming people not marked or not walked: {missing_files}"
+
+
+def test_read_lines_name_the_page_and_the_person_but_no_search_terms(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    coordinator = world.users["coordinator"]
+    assert coordinator is not None
+    client = client_for(coordinator)
+    person = world.a.objects["participant"][0]
+    hub = world.a.hub
+    mark = _last_id()
+    client.get(f"/h/{hub.slug}/people/{person.pk}/")
+    client.get(f"/h/{hub.slug}/people/", {"q": "Debruyck"})
+    view, search = _read_lines_after(mark)
+    assert (view.action, view.participant_id, view.actor) == (READ_ACTION, person.pk, coordinator)
+    assert view.details == {"page": "people:detail"}
+    assert search.action == SEARCH_ACTION
+    assert search.details == {"page": "people:list", "results": 1}
+    assert "Debruyck" not in str(search.details)

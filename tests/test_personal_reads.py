@@ -20,13 +20,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.apps import apps
+from django.db import models
 from django.test import Client
 from django.urls import resolve
 
 from digibank.accounts.models import User
 from digibank.accounts.reads import READ_ACTION, SEARCH_ACTION, is_marked
+from digibank.core.journal import journal_write
 from digibank.core.models import JournalEntry
 from digibank.network.models import Hub
+from digibank.people.models import Participant
 
 from .test_tenancy import _body
 from .urlwalk import Route, url_for, walked_routes
@@ -109,3 +113,46 @@ def test_read_lines_name_the_page_and_the_person_but_no_search_terms(
     assert search.action == SEARCH_ACTION
     assert search.details == {"page": "people:list", "results": 1}
     assert "Debruyck" not in str(search.details)
+
+
+def _records_of_people() -> list[tuple[type[models.Model], str]]:
+    """Every model with a foreign key to Participant (other than the merge link)."""
+    found = []
+    for model in apps.get_models():
+        for model_field in model._meta.get_fields():
+            if (
+                isinstance(model_field, models.ForeignKey)
+                and model_field.related_model is Participant
+                and model is not Participant
+            ):
+                found.append((model, model_field.name))
+    return found
+
+
+def test_lines_about_any_record_of_a_person_show_on_their_journal(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
+    """A line about a loan, a request, an enrolment, an appointment, a mandate or a help
+    question names its person, so the person's journal page lists it."""
+    coordinator = world.users["coordinator"]
+    assert coordinator is not None
+    written: dict[int, list[str]] = {}
+    kinds = _records_of_people()
+    assert len(kinds) >= 8, kinds
+    for model, field_name in kinds:
+        for row in model._default_manager.filter(**{f"{field_name}__hub": world.a.hub})[:1]:
+            person = getattr(row, f"{field_name}_id")
+            entry = journal_write(
+                actor=coordinator,
+                action=f"test.{model._meta.model_name}",
+                subject=row,
+                hub_id=world.a.hub.pk,
+            )
+            assert entry.participant_id == person, (model, field_name)
+            written.setdefault(person, []).append(entry.action)
+    assert written
+    client = client_for(coordinator)
+    for person, actions in written.items():
+        page = client.get(f"/h/{world.a.hub.slug}/people/{person}/journal/").text
+        missing = [action for action in actions if action not in page]
+        assert not missing, (person, missing)

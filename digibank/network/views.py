@@ -427,9 +427,19 @@ def member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @hub_view("journal.view")
 @reads_personal_data
 def journal(request: HttpRequest) -> HttpResponse:
-    form = JournalFilterForm(request.GET or None)
-    action = form.cleaned_data["action"] if form.is_valid() else ""
-    page = paginate(request, queries.hub_journal(_hub(request), action))
+    hub = _hub(request)
+    form = JournalFilterForm(request.GET or None, actors=queries.journal_actors(hub))
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = paginate(
+        request,
+        queries.hub_journal(
+            hub,
+            filters.get("action", ""),
+            actor_id=filters.get("actor"),
+            start=filters.get("start"),
+            end=filters.get("end"),
+        ),
+    )
     context = {"form": form, "page": page, "lines": queries.journal_lines(page.object_list)}
     return render(request, "network/journal.html", context)
 

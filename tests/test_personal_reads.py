@@ -17,6 +17,7 @@ PDFs and XLSX files are compressed, so their names are not found by a text searc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -26,6 +27,7 @@ from django.test import Client
 from django.urls import resolve
 
 from digibank.accounts.models import User
+from digibank.accounts.roles import HubRole
 from digibank.accounts.reads import READ_ACTION, SEARCH_ACTION, is_marked
 from digibank.core.journal import journal_write
 from digibank.core.models import JournalEntry
@@ -34,7 +36,7 @@ from digibank.people.models import Participant
 
 from .test_tenancy import _body
 from .urlwalk import Route, url_for, walked_routes
-from .world import World, build_world, leaks
+from .world import HUB_A_ROLES, World, build_world, leaks
 
 READ_ACTIONS = (READ_ACTION, SEARCH_ACTION)
 
@@ -156,3 +158,32 @@ def test_lines_about_any_record_of_a_person_show_on_their_journal(
         page = client.get(f"/h/{world.a.hub.slug}/people/{person}/journal/").text
         missing = [action for action in actions if action not in page]
         assert not missing, (person, missing)
+
+
+def _links_in_main(html: str) -> set[str]:
+    main = html[html.index("<main") : html.index("</main>")]
+    return {link.replace("&amp;", "&") for link in re.findall(r'href="(/h/[^"#]*)', main)}
+
+
+@pytest.mark.parametrize("role", HUB_A_ROLES)
+def test_a_person_s_page_offers_no_link_the_role_may_not_follow(world: World, role: str) -> None:
+    """Timeline items, sections and buttons are filtered by the role's permissions: a
+    trainer sees no loans, help-desk visits or appointments (whose pages answer 403)."""
+    user = world.users[role]
+    assert user is not None
+    client = Client()
+    client.force_login(user)
+    person = world.a.objects["participant"][0]
+    page = client.get(f"/h/{world.a.hub.slug}/people/{person.pk}/")
+    if role == HubRole.PARTNER_VIEWER:
+        assert page.status_code == 403
+        return
+    assert page.status_code == 200
+    links = _links_in_main(page.text)
+    forbidden = [link for link in sorted(links) if client.get(link).status_code == 403]
+    assert not forbidden, f"{role} is offered {forbidden}"
+    loan = next(row for row in world.a.objects["loan"] if row.participant_id == person.pk)  # type: ignore[attr-defined]
+    loan_url = f"/h/{world.a.hub.slug}/lending/loans/{loan.pk}/"
+    assert (loan_url in links) == (role in {HubRole.COORDINATOR, HubRole.STAFF, HubRole.DIGIHELPER})
+    # Help-desk visits (no link, but not a trainer's business either).
+    assert ("Helped: " in page.text) == (role != HubRole.TRAINER)

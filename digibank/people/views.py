@@ -223,7 +223,7 @@ def participant_detail(request: HubRequest, pk: int) -> HttpResponse:
             target_groups=list(participant.target_groups.all()),
             active_consents=active,
             withdrawn_consents=[consent for consent in consents if not consent.is_active],
-            timeline=timeline_for(participant, limit=TIMELINE_LENGTH),
+            timeline=timeline_for(participant, limit=TIMELINE_LENGTH, permissions=permissions),
             sections=participant_sections(request, participant),
             consent_form=ConsentForm(
                 auto_id="consent_%s", exclude={consent.purpose for consent in active}

@@ -24,6 +24,7 @@ class PeopleConfig(AppConfig):
                 "participant.create": _("Registered"),
                 "participant.update": _("Details changed"),
                 "participant.view": _("Record viewed"),
+                "participant.search": _("People searched"),
                 "participant.anonymise": _("Anonymised"),
                 "participant.merge": _("Records merged"),
                 "participant.merged_into": _("Merged into another record"),

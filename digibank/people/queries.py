@@ -193,6 +193,10 @@ def journal_detail(entry: JournalEntry) -> str:
         parts.append(_("Merged into record #%(id)s") % {"id": details["target_id"]})
     if details.get("reason") == "retention":
         parts.append(_("Not seen for a long time"))
+    if "results" in details:
+        parts.append(_("%(count)s found") % {"count": details["results"]})
+    if len(details.get("people", ())) > 1:
+        parts.append(_("%(count)s people on the page") % {"count": len(details["people"])})
     return " · ".join(parts)
 
 

@@ -1,4 +1,7 @@
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
@@ -78,3 +81,38 @@ def test_database_still_takes_new_lines_after_the_replace_guard(entry):
         )
     assert JournalEntry.objects.filter(pk=entry.pk + 1000, action="hub.raw").exists()
     assert journal_write(actor=None, action="hub.after").pk
+
+
+APP_ROLE_GRANTS = Path(settings.BASE_DIR) / "docs" / "postgresql" / "grants.sql"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE core_journalentry SET action = 'rewritten'",
+        "DELETE FROM core_journalentry",
+        "TRUNCATE core_journalentry",
+        "DROP TRIGGER journal_no_change ON core_journalentry",
+        "ALTER TABLE core_journalentry DISABLE TRIGGER ALL",
+    ],
+)
+def test_the_app_role_of_the_docs_adds_lines_but_cannot_undo_them(entry, statement):
+    """PostgreSQL run as docs/postgresql/grants.sql says: the app's role writes lines,
+    and can neither rewrite nor remove them, nor drop the triggers that guard them.
+    (The role is created inside the test's transaction and rolled back with it.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("roles and grants are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'digibank_app')"
+            " THEN CREATE ROLE digibank_app NOLOGIN; END IF; END $$"
+        )
+        cursor.execute(APP_ROLE_GRANTS.read_text())
+        cursor.execute("SET ROLE digibank_app")
+        try:
+            assert journal_write(actor=None, action="hub.as_app").pk
+            with pytest.raises(DatabaseError), transaction.atomic():
+                cursor.execute(statement)
+        finally:
+            cursor.execute("RESET ROLE")
+    assert JournalEntry.objects.get(pk=entry.pk).action == "hub.test"

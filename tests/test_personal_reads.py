@@ -23,12 +23,13 @@ from collections.abc import Callable
 import pytest
 from django.apps import apps
 from django.db import models
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import resolve
 
 from digibank.accounts.models import User
-from digibank.accounts.roles import HubRole
 from digibank.accounts.reads import READ_ACTION, SEARCH_ACTION, is_marked
+from digibank.accounts.roles import HubRole
 from digibank.core.journal import journal_write
 from digibank.core.models import JournalEntry
 from digibank.network.models import Hub
@@ -76,7 +77,7 @@ def test_every_page_showing_a_person_is_journaled_once(world: World) -> None:
         for htmx in (False, True):
             mark = _last_id()
             headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-            response = client.get(url, **headers)  # type: ignore[arg-type]
+            response: HttpResponse = client.get(url, **headers)  # type: ignore[arg-type,assignment]
             lines = _read_lines_after(mark)
             shows = leaks(_body(response), world.a.personal_data)
             where = f"{route} GET{' (htmx)' if htmx else ''} {url} [{response.status_code}]"

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from digibank.accounts.models import Membership, User
-from digibank.accounts.roles import HubRole
 from digibank.accounts.reads import reads_personal_data
+from digibank.accounts.roles import HubRole
 from digibank.accounts.scoping import get_for_hub, hub_view, programme_view, programmes_for
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate

@@ -52,22 +52,23 @@ def test_anonymous_actor_is_stored_as_none(db):
     assert journal_write(actor=AnonymousUser(), action="system.task").actor is None
 
 
-def _replace_statement(entry: JournalEntry) -> str:
+INSERT_LINE = (
+    "INTO core_journalentry (id, created_at, action, subject_type, subject_id, details)"
+    " VALUES (%s, '2000-01-01', %s, '', '', '{}')"
+)
+
+
+def _replace_statement() -> str:
     """Rewrite an existing line in one statement: SQLite's INSERT OR REPLACE deletes the
     old row without firing the DELETE trigger; PostgreSQL's upsert updates it."""
-    values = f"({entry.pk}, '2000-01-01', 'rewritten', '', '', '{{}}')"
-    columns = "(id, created_at, action, subject_type, subject_id, details)"
     if connection.vendor == "sqlite":
-        return f"INSERT OR REPLACE INTO core_journalentry {columns} VALUES {values}"
-    return (
-        f"INSERT INTO core_journalentry {columns} VALUES {values} "
-        "ON CONFLICT (id) DO UPDATE SET action = EXCLUDED.action"
-    )
+        return "INSERT OR REPLACE " + INSERT_LINE
+    return "INSERT " + INSERT_LINE + " ON CONFLICT (id) DO UPDATE SET action = EXCLUDED.action"
 
 
 def test_database_refuses_replacing_a_line_with_the_same_id(entry):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_replace_statement(entry))
+        cursor.execute(_replace_statement(), [entry.pk, "rewritten"])
     assert JournalEntry.objects.get(pk=entry.pk).action == "hub.test"
 
 
@@ -75,10 +76,7 @@ def test_database_still_takes_new_lines_after_the_replace_guard(entry):
     """The insert trigger only refuses taken ids: an explicit new id and a generated one
     are both written."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO core_journalentry (id, created_at, action, subject_type, subject_id,"
-            f" details) VALUES ({entry.pk + 1000}, '2000-01-01', 'hub.raw', '', '', '{{}}')"
-        )
+        cursor.execute("INSERT " + INSERT_LINE, [entry.pk + 1000, "hub.raw"])
     assert JournalEntry.objects.filter(pk=entry.pk + 1000, action="hub.raw").exists()
     assert journal_write(actor=None, action="hub.after").pk
 

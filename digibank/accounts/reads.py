@@ -12,7 +12,9 @@ When the view answers 200, one journal line is written for the request: "partici
 naming the page and the people on it, or "participant.search" with the number of results
 (never the terms). The people are the rows the view fetched through
 `accounts.scoping.get_for_hub` (a participant, or a record of one: a loan, an enrolment),
-plus any the view names with `note_read` or the decorator's `find`. The answer is never
+plus any the view names with `note_read`. A form that shows
+people only once it searches or picks one (`@reads_personal_data(when_shown=True)`) writes
+its line only then. The answer is never
 stored by the browser or a proxy (Cache-Control: no-store), and base.html switches HTMX
 history snapshots off on the page (hx-history="false"), so no copy of the page stays
 behind in the browser after signing out.
@@ -20,7 +22,7 @@ behind in the browser after signing out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, overload
@@ -32,8 +34,6 @@ from django.utils.cache import add_never_cache_headers
 from digibank.core.journal import journal_write, person_of
 
 View = Callable[..., HttpResponse]
-# find(request, view_kwargs) -> rows or participant ids the page shows.
-PersonFinder = Callable[[HttpRequest, dict[str, Any]], Iterable[Any]]
 
 READ_ACTION = "participant.view"
 SEARCH_ACTION = "participant.search"
@@ -49,9 +49,14 @@ class PersonalRead:
     people: list[int] = field(default_factory=list)
     results: int | None = None
 
-    def saw(self, row: Any) -> None:
+    def found_people(self) -> bool:
+        return bool(self.people) or self.results is not None
+
+    def saw(self, row: Any, *, main: bool = False) -> None:
+        """`row` (a record or a participant id) is on the page; `main`: the page is
+        about it (the record named in the URL)."""
         if isinstance(row, models.Model):
-            if self.subject is None:
+            if main and self.subject is None:
                 self.subject = row
             person = person_of(row)
         else:
@@ -69,6 +74,12 @@ def note_read(request: HttpRequest, *rows: Any) -> None:
     if (read := _read_of(request)) is not None:
         for row in rows:
             read.saw(row)
+
+
+def note_record(request: HttpRequest, row: Any) -> None:
+    """The page is about this record (get_for_hub calls this for every row it finds)."""
+    if (read := _read_of(request)) is not None:
+        read.saw(row, main=True)
 
 
 def note_search(request: HttpRequest, *, results: int) -> None:
@@ -95,35 +106,39 @@ def _write_line(request: HttpRequest, read: PersonalRead) -> None:
     )
 
 
-def _mark(view: View, find: PersonFinder | None) -> View:
+def _mark(view: View, *, when_shown: bool = False) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         read = PersonalRead()
         request.personal_read = read  # type: ignore[attr-defined]
         response = view(request, *args, **kwargs)
         add_never_cache_headers(response)
-        if response.status_code == 200:
-            if find is not None:
-                note_read(request, *find(request, kwargs))
+        if response.status_code == 200 and (not when_shown or read.found_people()):
             _write_line(request, read)
         return response
 
-    wrapper.reads_personal_data = True  # type: ignore[attr-defined]
+    wrapper.reads_personal_data = "when_shown" if when_shown else True  # type: ignore[attr-defined]
     return wrapper
 
 
 @overload
 def reads_personal_data(view: View) -> View: ...
 @overload
-def reads_personal_data(*, find: PersonFinder) -> Callable[[View], View]: ...
+def reads_personal_data(*, when_shown: bool = False) -> Callable[[View], View]: ...
 def reads_personal_data(
-    view: View | None = None, *, find: PersonFinder | None = None
+    view: View | None = None, *, when_shown: bool = False
 ) -> View | Callable[[View], View]:
     """Mark a view that shows personal data (see the module's doc)."""
     if view is not None:
-        return _mark(view, None)
-    return lambda inner: _mark(inner, find)
+        return _mark(view)
+    return lambda inner: _mark(inner, when_shown=when_shown)
 
 
 def is_marked(view: Any) -> bool:
     return bool(getattr(view, "reads_personal_data", False))
+
+
+def writes_always(view: Any) -> bool:
+    """Whether a marked view writes its line on every answer (not only once it found
+    people)."""
+    return getattr(view, "reads_personal_data", False) is True

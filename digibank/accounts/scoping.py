@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from digibank.network.models import Hub, Programme
 
 from .models import Membership, ProgrammeRole, User
-from .reads import note_read
+from .reads import note_record
 
 View = Callable[..., HttpResponse]
 
@@ -104,5 +104,5 @@ def get_for_hub(request: HttpRequest, queryset: Any, **lookup: Any) -> Any:
     obj = queryset.filter(hub=request.hub, **lookup).first()  # type: ignore[attr-defined]
     if obj is None:
         raise Http404
-    note_read(request, obj)
+    note_record(request, obj)
     return obj

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digibank.accounts.models import Membership, User
-from digibank.accounts.reads import reads_personal_data
+from digibank.accounts.reads import note_search, reads_personal_data
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
@@ -150,6 +150,7 @@ def _chosen_participant(request: HubRequest) -> Participant | None:
 
 @hub_view("appointments.book")
 @GET_POST
+@reads_personal_data(when_shown=True)
 def book(request: HubRequest, location: int) -> HttpResponse:
     found = _location(request, location)
     start = _start_param(request.GET.get("start", ""))
@@ -202,6 +203,7 @@ def book(request: HubRequest, location: int) -> HttpResponse:
     results: list[Participant] = []
     if participant is None and query:
         results = list(participant_search(hub=request.hub, query=query)[:SEARCH_RESULTS])
+        note_search(request, results=len(results))
     base = {"start": start.isoformat()}
     context = {
         "location": found,

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from digibank.accounts.reads import reads_personal_data
+from digibank.accounts.reads import note_search, reads_personal_data
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.pagination import paginate
 from digibank.people.models import Participant
@@ -61,11 +61,14 @@ def overview(request: HubRequest) -> HttpResponse:
 
 
 @hub_view(PERMISSION)
+@reads_personal_data(when_shown=True)
 def choose_participant(request: HubRequest) -> HttpResponse:
     """Find the person who fills in a self-assessment."""
     form = ParticipantSearchForm(request.GET)
     query = form.query()
     page = paginate(request, participant_search(hub=request.hub, query=query)) if query else None
+    if page is not None:
+        note_search(request, results=page.paginator.count)
     return render(
         request,
         "assessments/choose.html",

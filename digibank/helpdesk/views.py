@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digibank.accounts.models import Membership
-from digibank.accounts.reads import reads_personal_data
+from digibank.accounts.reads import note_read, note_search, reads_personal_data
 from digibank.accounts.scoping import get_for_hub, hub_view
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
@@ -87,7 +87,9 @@ def _people_found(request: HubRequest, query: str) -> list[Participant]:
     query = " ".join(query.split())[:200]
     if not query:
         return []
-    return list(participant_search(hub=request.hub, query=query)[:SEARCH_RESULTS])
+    found = list(participant_search(hub=request.hub, query=query)[:SEARCH_RESULTS])
+    note_search(request, results=len(found))
+    return found
 
 
 # --- logging a help ---------------------------------------------------------------------
@@ -135,6 +137,7 @@ def _help_form_context(request: HubRequest, form: HelpForm, **extra: Any) -> dic
             )
             + found
         )
+    note_read(request, *found)
     return {
         "form": form,
         "person_q": query,
@@ -148,6 +151,7 @@ def _help_form_context(request: HubRequest, form: HelpForm, **extra: Any) -> dic
 
 
 @hub_view("helpdesk.log")
+@reads_personal_data(when_shown=True)
 def help_log(request: HubRequest) -> HttpResponse:
     locations = queries.open_locations(request.hub)
     if not locations:
@@ -181,6 +185,7 @@ def help_log(request: HubRequest) -> HttpResponse:
 
 
 @hub_view("helpdesk.log")
+@reads_personal_data(when_shown=True)
 def person_search(request: HubRequest) -> HttpResponse:
     """The person search of the log form: the results part (HTMX) or, without
     JavaScript, a page of results to pick from."""

@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from digibank.accounts.reads import reads_personal_data
+from digibank.accounts.reads import note_search, reads_personal_data
 from digibank.accounts.scoping import get_for_hub, hub_view
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
@@ -374,6 +374,7 @@ def session_done(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("learning.enrol")
+@reads_personal_data(when_shown=True)
 def enrol(request: HubRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     query = request.GET.get("q", "").strip()[:100]
@@ -403,6 +404,8 @@ def enrol(request: HubRequest, pk: int) -> HttpResponse:
                 )
             return redirect(_url(request, "session", pk=session.pk))
     results = paginate(request, participant_search(hub=request.hub, query=query)) if query else None
+    if results is not None:
+        note_search(request, results=results.paginator.count)
     template = "learning/enrol.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"

@@ -365,6 +365,7 @@ def participant_merge(request: HubRequest, pk: int) -> HttpResponse:
                 request,
                 queries.participant_search(hub=request.hub, query=query).exclude(pk=participant.pk),
             )
+            note_search(request, results=page.paginator.count)
         return render(
             request,
             "people/merge_choose.html",

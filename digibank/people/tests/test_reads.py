@@ -62,3 +62,19 @@ def test_pages_without_personal_data_stay_cacheable_and_unjournaled(client_for, 
     assert "no-store" not in response.get("Cache-Control", "")
     assert 'hx-history="false"' not in response.content.decode()
     assert _reads() == []
+
+
+def test_the_today_page_is_a_read_only_when_it_names_someone(
+    client_for, coordinator, staff, hub, make_participant
+):
+    """The coordinator's recent journal names people (a line); staff see no journal and
+    nobody's name there, so their visit writes nothing."""
+    from django.urls import reverse
+
+    dashboard = reverse("network:dashboard", kwargs={"hub": hub.slug})
+    assert client_for(staff).get(dashboard).status_code == 200
+    assert _reads() == []
+    jan = make_participant(given_name="Jan", family_name="Peeters")
+    assert client_for(coordinator).get(dashboard).status_code == 200
+    [read] = _reads()
+    assert (read.participant_id, read.details) == (jan.pk, {"page": "network:dashboard"})

@@ -211,3 +211,21 @@ def test_a_person_s_page_offers_no_link_the_role_may_not_follow(world: World, ro
     assert (loan_url in links) == (role in {HubRole.COORDINATOR, HubRole.STAFF, HubRole.DIGIHELPER})
     # Help-desk visits (no link, but not a trainer's business either).
     assert ("Helped: " in page.text) == (role != HubRole.TRAINER)
+
+
+@pytest.mark.parametrize("role", HUB_A_ROLES)
+def test_the_today_page_offers_no_link_the_role_may_not_follow(world: World, role: str) -> None:
+    """The dashboard's panels come from the same kind of registry: each shows only what
+    the role may open (a partner viewer sees no personal data at all)."""
+    user = world.users[role]
+    assert user is not None
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/h/{world.a.hub.slug}/")
+    assert page.status_code == 200
+    forbidden = [
+        link for link in sorted(_links_in_main(page.text)) if client.get(link).status_code == 403
+    ]
+    assert not forbidden, f"{role} is offered {forbidden}"
+    if role == HubRole.PARTNER_VIEWER:
+        assert not leaks(page.text, world.a.personal_data)

@@ -182,6 +182,10 @@ def test_lines_about_any_record_of_a_person_show_on_their_journal(
         page = client.get(f"/h/{world.a.hub.slug}/people/{person}/journal/").text
         missing = [action for action in actions if action not in page]
         assert not missing, (person, missing)
+    # Each line says what kind of record it was about.
+    loan_person = next(iter(p for p, actions in written.items() if "test.loan" in actions))
+    page = client.get(f"/h/{world.a.hub.slug}/people/{loan_person}/journal/").text
+    assert "<td>Loan" in page
 
 
 def _links_in_main(html: str) -> set[str]:

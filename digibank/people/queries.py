@@ -6,11 +6,13 @@ it is fast on millions of rows and forgiving about accents, case, spaces and +32
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
@@ -176,6 +178,10 @@ def journal_detail(entry: JournalEntry) -> str:
     """A short, personal-data-free description of a journal entry's details."""
     details: dict[str, Any] = entry.details or {}
     parts = []
+    if entry.subject_type and entry.subject_type != Participant._meta.label_lower:
+        # A line about one of the person's records: say which kind (a loan, a help).
+        with contextlib.suppress(LookupError, ValueError):
+            parts.append(str(apps.get_model(entry.subject_type)._meta.verbose_name).capitalize())
     if details.get("fields"):
         fields = ", ".join(field_labels(details["fields"]))
         if entry.action == "participant.create":

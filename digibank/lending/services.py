@@ -249,7 +249,8 @@ def request_skip(*, actor: Any, request: DeviceRequest, reason: str) -> DeviceRe
         action="lending.request_skip",
         subject=request,
         hub_id=request.hub_id,
-        details={"reason": reason[:300]},
+        # The reason is free text about the person: it stays on the request (which
+        # anonymising erases), never in the append-only journal.
     )
     return request
 

@@ -26,6 +26,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import resolve
+from django.utils import timezone
 
 from digibank.accounts.models import User
 from digibank.accounts.reads import READ_ACTION, SEARCH_ACTION, is_marked, writes_always
@@ -67,7 +68,8 @@ def _last_id() -> int:
 
 
 # The walk asks every page three ways: plain, as HTMX, and searching for a person of
-# hub A under the names search boxes use (so a search page that is not marked shows).
+# hub A under the names search boxes use, on the day of an appointment (so a search or
+# day page that is not marked shows).
 VARIANTS = ("GET", "HTMX", "SEARCH")
 
 
@@ -76,7 +78,10 @@ def _ask(client: Client, url: str, variant: str, world: World) -> HttpResponse:
         return client.get(url, HTTP_HX_REQUEST="true")  # type: ignore[return-value]
     if variant == "SEARCH":
         term = world.a.objects["participant"][0].family_name[:6]  # type: ignore[attr-defined]
-        return client.get(url, {"q": term, "person_q": term})  # type: ignore[return-value]
+        # Day pages: the day of hub A's first appointment.
+        day = timezone.localdate(world.a.objects["appointment"][0].starts_at).isoformat()  # type: ignore[attr-defined]
+        query = {"q": term, "person_q": term, "day": day, "date": day}
+        return client.get(url, query)  # type: ignore[return-value]
     return client.get(url)  # type: ignore[return-value]
 
 

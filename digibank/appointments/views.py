@@ -99,6 +99,7 @@ def index(request: HubRequest) -> HttpResponse:
 
 
 @hub_view("appointments.book")
+@reads_personal_data
 def day_list(request: HubRequest) -> HttpResponse:
     day = _date_param(request, "day")
     location = None

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from digibank.network.models import Hub, Programme
 
 from .models import Membership, ProgrammeRole, User
+from .reads import note_record
 
 View = Callable[..., HttpResponse]
 
@@ -98,8 +99,10 @@ def programme_view(view: View) -> View:
 
 
 def get_for_hub(request: HttpRequest, queryset: Any, **lookup: Any) -> Any:
-    """One row of the current hub, or 404 (also for another hub's row)."""
+    """One row of the current hub, or 404 (also for another hub's row). On a page marked
+    `reads_personal_data` the row (and its person) goes into the page's journal line."""
     obj = queryset.filter(hub=request.hub, **lookup).first()  # type: ignore[attr-defined]
     if obj is None:
         raise Http404
+    note_record(request, obj)
     return obj

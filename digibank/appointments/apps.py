@@ -64,7 +64,7 @@ class AppointmentsConfig(AppConfig):
         )
         register_dashboard_panel(panels.dashboard_panel, order=30)
         register_hub_figures(panels.hub_figures)
-        register_timeline_provider(panels.appointments_timeline)
+        register_timeline_provider(panels.appointments_timeline, permission="appointments.book")
         register_merge_handler(services.move_to_survivor)
         register_anonymise_fields(Appointment, erase=["about", "what_to_bring"])
         register_anonymise_fields(

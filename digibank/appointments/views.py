@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digibank.accounts.models import Membership, User
+from digibank.accounts.reads import note_search, reads_personal_data
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
@@ -99,6 +100,7 @@ def index(request: HubRequest) -> HttpResponse:
 
 
 @hub_view("appointments.book")
+@reads_personal_data
 def day_list(request: HubRequest) -> HttpResponse:
     day = _date_param(request, "day")
     location = None
@@ -150,6 +152,7 @@ def _chosen_participant(request: HubRequest) -> Participant | None:
 
 @hub_view("appointments.book")
 @GET_POST
+@reads_personal_data(when_shown=True)
 def book(request: HubRequest, location: int) -> HttpResponse:
     found = _location(request, location)
     start = _start_param(request.GET.get("start", ""))
@@ -202,6 +205,7 @@ def book(request: HubRequest, location: int) -> HttpResponse:
     results: list[Participant] = []
     if participant is None and query:
         results = list(participant_search(hub=request.hub, query=query)[:SEARCH_RESULTS])
+        note_search(request, results=len(results))
     base = {"start": start.isoformat()}
     context = {
         "location": found,
@@ -227,6 +231,7 @@ def _appointment(request: HubRequest, pk: int) -> Appointment:
 
 
 @hub_view("appointments.book")
+@reads_personal_data
 def detail(request: HubRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     context = {
@@ -241,6 +246,7 @@ def detail(request: HubRequest, pk: int) -> HttpResponse:
 
 @hub_view("appointments.book")
 @GET_POST
+@reads_personal_data
 def cancel(request: HubRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     error = ""
@@ -262,6 +268,7 @@ def cancel(request: HubRequest, pk: int) -> HttpResponse:
 
 @hub_view("appointments.book")
 @GET_POST
+@reads_personal_data
 def reschedule(request: HubRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     error = ""
@@ -431,6 +438,7 @@ def _queue_context(request: HubRequest, found: Location, **extra: Any) -> dict[s
 
 @hub_view("appointments.book")
 @GET_POST
+@reads_personal_data
 def queue(request: HubRequest, location: int) -> HttpResponse:
     found = _location(request, location)
     form = TicketForm(request.POST or None)

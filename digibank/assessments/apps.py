@@ -43,7 +43,9 @@ class AssessmentsConfig(AppConfig):
             )
         )
         register_hub_figures(queries.hub_figures)
-        register_timeline_provider(queries.assessments_timeline)
+        register_timeline_provider(queries.assessments_timeline, permission="assessments.take")
         register_merge_handler(services.move_assessments)
         register_contact_source(Assessment, when="taken_at")
-        register_participant_section(sections.participant_section, order=50)
+        register_participant_section(
+            sections.participant_section, order=50, permission="assessments.take"
+        )

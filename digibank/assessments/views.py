@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from digibank.accounts.reads import note_search, reads_personal_data
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.pagination import paginate
 from digibank.people.models import Participant
@@ -42,6 +43,7 @@ def _progress_url(request: HubRequest, participant: Participant) -> str:
 
 
 @hub_view(PERMISSION)
+@reads_personal_data
 def overview(request: HubRequest) -> HttpResponse:
     """The hub's progress per area and per course: aggregates only."""
     overall, per_course = queries.hub_progress(request.hub)
@@ -59,11 +61,14 @@ def overview(request: HubRequest) -> HttpResponse:
 
 
 @hub_view(PERMISSION)
+@reads_personal_data(when_shown=True)
 def choose_participant(request: HubRequest) -> HttpResponse:
     """Find the person who fills in a self-assessment."""
     form = ParticipantSearchForm(request.GET)
     query = form.query()
     page = paginate(request, participant_search(hub=request.hub, query=query)) if query else None
+    if page is not None:
+        note_search(request, results=page.paginator.count)
     return render(
         request,
         "assessments/choose.html",
@@ -72,6 +77,7 @@ def choose_participant(request: HubRequest) -> HttpResponse:
 
 
 @hub_view(PERMISSION)
+@reads_personal_data
 def take(request: HubRequest, participant: int) -> HttpResponse:
     """The questionnaire for one person: on screen together, or typed in from paper."""
     person = _participant(request, participant)
@@ -133,6 +139,7 @@ def take(request: HubRequest, participant: int) -> HttpResponse:
 
 
 @hub_view(PERMISSION)
+@reads_personal_data
 def participant_progress(request: HubRequest, participant: int) -> HttpResponse:
     """One person's progress per area (latest "before" and "after"), as a chart and a
     table, and their self-assessments."""
@@ -162,6 +169,7 @@ def participant_progress(request: HubRequest, participant: int) -> HttpResponse:
 
 
 @hub_view(PERMISSION)
+@reads_personal_data
 def detail(request: HubRequest, pk: int) -> HttpResponse:
     """One self-assessment with the sentences exactly as the person rated them."""
     if not 0 < pk <= MAX_ID:

@@ -41,7 +41,15 @@ class JournaledAdmin(admin.ModelAdmin):
 class JournalEntryAdmin(admin.ModelAdmin):
     """The journal, read only, for audits by platform admins."""
 
-    list_display = ["created_at", "actor", "action", "hub_id", "subject_type", "subject_id"]
+    list_display = [
+        "created_at",
+        "actor",
+        "action",
+        "hub_id",
+        "participant_id",
+        "subject_type",
+        "subject_id",
+    ]
     list_filter = ["action"]
     search_fields = ["action", "subject_id"]
     date_hierarchy = "created_at"

@@ -50,6 +50,9 @@ class JournalEntry(models.Model):
     action = models.CharField(max_length=64)
     subject_type = models.CharField(max_length=64, blank=True)
     subject_id = models.CharField(max_length=64, blank=True)
+    # The person the line is about (a participant's id, no text), when the subject is
+    # the person or one of their records: their journal page lists these lines.
+    participant_id = models.BigIntegerField(null=True, blank=True)
     # Facts about the change that are not personal data (field names, ids, statuses).
     details = models.JSONField(default=dict, blank=True)
 
@@ -62,6 +65,7 @@ class JournalEntry(models.Model):
                 fields=["subject_type", "subject_id", "-created_at"], name="journal_subject"
             ),
             models.Index(fields=["hub_id", "-created_at"], name="journal_hub"),
+            models.Index(fields=["participant_id", "-created_at"], name="journal_participant"),
         ]
         verbose_name = _("journal entry")
         verbose_name_plural = _("journal entries")

@@ -53,7 +53,7 @@ class HelpdeskConfig(AppConfig):
         )
         register_dashboard_panel(panels.dashboard_panel, order=20)
         register_hub_figures(panels.hub_figures)
-        register_timeline_provider(queries.help_timeline)
+        register_timeline_provider(queries.help_timeline, permission="helpdesk.log")
         register_merge_handler(services.move_help_on_merge)
         register_reach_source(queries.reached_participant_ids)
         register_report_figures(queries.report_figures)

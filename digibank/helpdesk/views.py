@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digibank.accounts.models import Membership
+from digibank.accounts.reads import note_read, note_search, reads_personal_data
 from digibank.accounts.scoping import get_for_hub, hub_view
 from digibank.core.credentials import SAFETY_PROMISE
 from digibank.core.forms import add_service_errors
@@ -86,7 +87,9 @@ def _people_found(request: HubRequest, query: str) -> list[Participant]:
     query = " ".join(query.split())[:200]
     if not query:
         return []
-    return list(participant_search(hub=request.hub, query=query)[:SEARCH_RESULTS])
+    found = list(participant_search(hub=request.hub, query=query)[:SEARCH_RESULTS])
+    note_search(request, results=len(found))
+    return found
 
 
 # --- logging a help ---------------------------------------------------------------------
@@ -134,6 +137,7 @@ def _help_form_context(request: HubRequest, form: HelpForm, **extra: Any) -> dic
             )
             + found
         )
+    note_read(request, *found)
     return {
         "form": form,
         "person_q": query,
@@ -147,6 +151,7 @@ def _help_form_context(request: HubRequest, form: HelpForm, **extra: Any) -> dic
 
 
 @hub_view("helpdesk.log")
+@reads_personal_data(when_shown=True)
 def help_log(request: HubRequest) -> HttpResponse:
     locations = queries.open_locations(request.hub)
     if not locations:
@@ -180,6 +185,7 @@ def help_log(request: HubRequest) -> HttpResponse:
 
 
 @hub_view("helpdesk.log")
+@reads_personal_data(when_shown=True)
 def person_search(request: HubRequest) -> HttpResponse:
     """The person search of the log form: the results part (HTMX) or, without
     JavaScript, a page of results to pick from."""
@@ -208,6 +214,7 @@ def _question(request: HubRequest, pk: int) -> HelpQuestion:
 
 
 @hub_view("helpdesk.log")
+@reads_personal_data
 def help_edit(request: HubRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     form = _help_form(request, initial=HelpForm.initial_for(question))
@@ -303,6 +310,7 @@ def tally(request: HubRequest) -> HttpResponse:
 
 
 @hub_view("helpdesk.log")
+@reads_personal_data
 def day_view(request: HubRequest) -> HttpResponse:
     locations = queries.open_locations(request.hub)
     if not locations:
@@ -406,6 +414,7 @@ def volunteer_profile(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("helpdesk.manage")
+@reads_personal_data
 def mandate_list(request: HubRequest) -> HttpResponse:
     query = str(request.GET.get("q", ""))
     page = paginate(request, queries.mandates_ending(hub=request.hub))
@@ -435,6 +444,7 @@ def _two_years_after(day: date) -> date:
 
 
 @hub_view("helpdesk.manage")
+@reads_personal_data
 def mandate_create(request: HubRequest, participant_pk: int) -> HttpResponse:
     participant = _participant(request, participant_pk)
     today = timezone.localdate()
@@ -463,6 +473,7 @@ def mandate_create(request: HubRequest, participant_pk: int) -> HttpResponse:
 
 
 @hub_view("helpdesk.manage")
+@reads_personal_data
 def mandate_edit(request: HubRequest, pk: int) -> HttpResponse:
     _check_id(pk)
     mandate: Mandate = get_for_hub(request, Mandate.objects.select_related("participant"), pk=pk)

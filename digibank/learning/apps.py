@@ -59,7 +59,7 @@ class LearningConfig(AppConfig):
         )
         register_dashboard_panel(panels.dashboard_panel, order=33)
         register_hub_figures(panels.hub_figures)
-        register_timeline_provider(queries.learning_timeline)
+        register_timeline_provider(queries.learning_timeline, permission="learning.view")
         register_merge_handler(services.enrolments_merge)
         register_anonymise_fields(
             Certificate,

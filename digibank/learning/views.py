@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digibank.accounts.reads import note_search, reads_personal_data
 from digibank.accounts.scoping import get_for_hub, hub_view
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
@@ -235,6 +236,7 @@ def session_list(request: HubRequest) -> HttpResponse:
 
 
 @hub_view("learning.view")
+@reads_personal_data
 def session_detail(request: HubRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     perms = request.membership.permissions
@@ -372,6 +374,7 @@ def session_done(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("learning.enrol")
+@reads_personal_data(when_shown=True)
 def enrol(request: HubRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     query = request.GET.get("q", "").strip()[:100]
@@ -401,6 +404,8 @@ def enrol(request: HubRequest, pk: int) -> HttpResponse:
                 )
             return redirect(_url(request, "session", pk=session.pk))
     results = paginate(request, participant_search(hub=request.hub, query=query)) if query else None
+    if results is not None:
+        note_search(request, results=results.paginator.count)
     template = "learning/enrol.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
@@ -488,6 +493,7 @@ def _marked(row: Enrolment) -> str | None:
 
 
 @hub_view("learning.teach")
+@reads_personal_data
 def attendance(request: HubRequest, pk: int) -> HttpResponse:
     """The tablet list: one tap per person. Each row is its own small form; with HTMX the
     row is swapped in place, without it the page reloads at the row."""
@@ -547,6 +553,7 @@ def attendance(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("learning.teach")
+@reads_personal_data
 def attendance_sheet(request: HubRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     document = pdf.attendance_sheet(meeting=meeting, rows=queries.attendance_list(meeting))
@@ -556,6 +563,7 @@ def attendance_sheet(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("learning.teach")
+@reads_personal_data
 def certificate(request: HubRequest, pk: int) -> HttpResponse:
     """The certificate PDF for people who met the attendance rule; for others a page that
     explains why not."""

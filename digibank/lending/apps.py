@@ -66,8 +66,10 @@ class LendingConfig(AppConfig):
         )
         register_dashboard_panel(panels.dashboard_panel, order=24)
         register_hub_figures(panels.hub_figures)
-        register_timeline_provider(panels.loans_timeline)
-        register_participant_section(panels.participant_section, order=24)
+        register_timeline_provider(panels.loans_timeline, permission="lending.lend")
+        register_participant_section(
+            panels.participant_section, order=24, permission="lending.lend"
+        )
         register_merge_handler(merge.move_lending_rows)
         privacy.register_personal_data()
         register_anonymise_blocker(queries.open_loan_blocks_anonymising)

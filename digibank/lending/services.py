@@ -252,7 +252,8 @@ def request_skip(*, actor: Any, request: DeviceRequest, reason: str) -> DeviceRe
         action="lending.request_skip",
         subject=request,
         hub_id=request.hub_id,
-        details={"reason": reason[:300]},
+        # The reason is free text about the person: it stays on the request (which
+        # anonymising erases), never in the append-only journal.
     )
     return request
 
@@ -301,6 +302,7 @@ def offer_next(*, actor: Any, hub: Hub, device: Device) -> DeviceOffer | None:
         subject=offer,
         hub_id=hub.pk,
         details={"request": request.pk, "device": device.pk},
+        participant=request.participant_id,
     )
     return offer
 
@@ -329,6 +331,7 @@ def _close_offer(*, actor: Any, offer: DeviceOffer, status: str, now: datetime) 
         subject=offer,
         hub_id=offer.hub_id,
         details={"request": offer.request_id},
+        participant=offer.request.participant_id,
     )
     offer_next(actor=actor, hub=offer.hub, device=device)
 
@@ -383,7 +386,11 @@ def offer_accept(
     request.status = RequestStatus.FULFILLED
     request.save(update_fields=["status", "updated_at"])
     journal_write(
-        actor=actor, action="lending.offer_accepted", subject=locked, hub_id=locked.hub_id
+        actor=actor,
+        action="lending.offer_accepted",
+        subject=locked,
+        hub_id=locked.hub_id,
+        participant=request.participant_id,
     )
     return loan_checkout(
         actor=actor,

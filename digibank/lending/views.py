@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from digibank.accounts.reads import reads_personal_data
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
@@ -93,6 +94,7 @@ def _person_url(request: HubRequest, participant_id: int) -> str:
 
 
 @hub_view("lending.lend")
+@reads_personal_data
 def loan_list(request: HubRequest) -> HttpResponse:
     form = LoanFilterForm(request.GET)
     state = form.state_value()
@@ -130,6 +132,7 @@ def policy_edit(request: HubRequest) -> HttpResponse:
 
 
 @hub_view("lending.lend")
+@reads_personal_data
 def participant_lending(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     policy = queries.policy_for(request.hub)
@@ -172,6 +175,7 @@ def evidence_add(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("lending.lend")
+@reads_personal_data
 def request_create(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     form = RequestForm(_posted(request))
@@ -197,6 +201,7 @@ def request_create(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("lending.lend")
+@reads_personal_data
 def checkout(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     policy = queries.policy_for(request.hub)
@@ -239,6 +244,7 @@ def _device_request(request: HubRequest, pk: int) -> DeviceRequest:
 
 
 @hub_view("lending.lend")
+@reads_personal_data
 def request_detail(request: HubRequest, pk: int) -> HttpResponse:
     device_request = _device_request(request, pk)
     return render(
@@ -312,6 +318,7 @@ def _ready_devices(request: HubRequest, kind: str) -> QuerySet[Device]:
 
 
 @hub_view("lending.lend")
+@reads_personal_data
 def waiting_list(request: HubRequest) -> HttpResponse:
     kind = request.GET.get("kind", DeviceKind.LAPTOP)
     if kind not in DeviceKind.values:
@@ -374,6 +381,7 @@ def _offer(request: HubRequest, pk: int) -> DeviceOffer:
 
 
 @hub_view("lending.lend")
+@reads_personal_data
 def offer_accept(request: HubRequest, pk: int) -> HttpResponse:
     offer = _offer(request, pk)
     if offer.status != OfferStatus.OPEN:
@@ -428,6 +436,7 @@ def _loan(request: HubRequest, pk: int) -> Loan:
 
 
 @hub_view("lending.lend")
+@reads_personal_data
 def loan_detail(request: HubRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk)
     policy = queries.policy_for(request.hub)
@@ -462,6 +471,7 @@ def loan_signed(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("lending.lend")
+@reads_personal_data
 def loan_sign(request: HubRequest, pk: int) -> HttpResponse:
     """The borrower signs the agreement on screen (drawn, or their typed full name),
     with the signed-in staff member as witness."""
@@ -540,6 +550,7 @@ def loan_return(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("lending.lend")
+@reads_personal_data
 def agreement_pdf(request: HubRequest, pk: int) -> HttpResponse:
     """The agreement, rendered on demand from the loan's stored facts, in its language."""
     from weasyprint import HTML
@@ -921,6 +932,7 @@ CLASS_RETURN_LIMIT = 300
 
 
 @hub_view("lending.manage")
+@reads_personal_data
 def class_return(request: HubRequest, pk: int) -> HttpResponse:
     """End of the school year: take the devices of a class back at once. A first post
     shows what will happen; the confirmation does it, all or nothing."""

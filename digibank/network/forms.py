@@ -534,9 +534,20 @@ class HubSettingsForm(forms.Form):
 
 
 class JournalFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("What happened"), required=False)
+    """Filters of the hub journal: who, what and between which days (a GET form)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    actor = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
+    action = forms.ChoiceField(label=_("What happened"), required=False)
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Up to and including"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, actors: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["action"]
         assert isinstance(field, forms.ChoiceField)
@@ -544,3 +555,13 @@ class JournalFilterForm(forms.Form):
             ((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda item: item[1]
         )
         field.choices = [("", _("Everything")), *options]
+        actor = self.fields["actor"]
+        assert isinstance(actor, forms.ChoiceField)
+        actor.choices = [("", _("Everyone")), *actors]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("Choose a day on or after the first day."))
+        return data

@@ -207,11 +207,31 @@ def membership_count(user: Any) -> int:
 # --- Journal --------------------------------------------------------------------------
 
 
-def hub_journal(hub: Hub, action: str = "") -> QuerySet[JournalEntry]:
+def hub_journal(
+    hub: Hub,
+    action: str = "",
+    *,
+    actor_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[JournalEntry]:
+    """The hub's journal, newest first, by action, actor and days (both included)."""
     entries = journal_for_hub(hub.pk)
     if action:
         entries = entries.filter(action=action)
+    if actor_id is not None:
+        entries = entries.filter(actor_id=actor_id)
+    if start is not None:
+        entries = entries.filter(created_at__date__gte=start)
+    if end is not None:
+        entries = entries.filter(created_at__date__lte=end)
     return entries
+
+
+def journal_actors(hub: Hub) -> list[tuple[int, str]]:
+    """Everyone who is or was on the hub's team, for the journal's "who" filter."""
+    rows = Membership.objects.filter(hub=hub).values_list("user_id", "user__full_name")
+    return sorted(set(rows), key=lambda row: row[1].lower())
 
 
 def subjects_for(entries: Iterable[JournalEntry]) -> dict[tuple[str, str], Any]:

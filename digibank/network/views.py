@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from digibank.accounts.models import Membership, User
+from digibank.accounts.reads import note_read, reads_personal_data
 from digibank.accounts.roles import HubRole
 from digibank.accounts.scoping import get_for_hub, hub_view, programme_view, programmes_for
 from digibank.core.forms import add_service_errors
@@ -53,12 +54,15 @@ def _actor(request: HttpRequest) -> User:
 
 
 @hub_view("hub.view")
+@reads_personal_data(when_shown=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     hub = _hub(request)
     perms = _perms(request)
     recent = None
     if "journal.view" in perms:
-        recent = queries.journal_lines(queries.hub_journal(hub)[:RECENT_JOURNAL_LINES])
+        entries = list(queries.hub_journal(hub)[:RECENT_JOURNAL_LINES])
+        note_read(request, *(entry.participant_id for entry in entries if entry.participant_id))
+        recent = queries.journal_lines(entries)
     context = {
         "today": queries.local_today(),
         "open_today": queries.open_today(hub),
@@ -423,10 +427,21 @@ def member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("journal.view")
+@reads_personal_data
 def journal(request: HttpRequest) -> HttpResponse:
-    form = JournalFilterForm(request.GET or None)
-    action = form.cleaned_data["action"] if form.is_valid() else ""
-    page = paginate(request, queries.hub_journal(_hub(request), action))
+    hub = _hub(request)
+    form = JournalFilterForm(request.GET or None, actors=queries.journal_actors(hub))
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = paginate(
+        request,
+        queries.hub_journal(
+            hub,
+            filters.get("action", ""),
+            actor_id=filters.get("actor"),
+            start=filters.get("start"),
+            end=filters.get("end"),
+        ),
+    )
     context = {"form": form, "page": page, "lines": queries.journal_lines(page.object_list)}
     return render(request, "network/journal.html", context)
 

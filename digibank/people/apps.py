@@ -7,7 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from digibank.core.journal import register_actions
+        from digibank.core.journal import register_actions, register_person_of
         from digibank.core.messaging import register_contact_consent
         from digibank.core.schedule import register_daily
         from digibank.network.registry import (
@@ -28,6 +28,7 @@ class PeopleConfig(AppConfig):
                 "participant.create": _("Registered"),
                 "participant.update": _("Details changed"),
                 "participant.view": _("Record viewed"),
+                "participant.search": _("People searched"),
                 "participant.anonymise": _("Anonymised"),
                 "participant.merge": _("Records merged"),
                 "participant.merged_into": _("Merged into another record"),
@@ -44,6 +45,7 @@ class PeopleConfig(AppConfig):
         register_dashboard_panel(panels.dashboard_panel, order=10)
         register_hub_figures(panels.hub_figures)
         register_timeline_provider(queries.people_timeline)
+        register_person_of(queries.person_of)
         register_daily(tasks.anonymise_inactive_participants)
         register_contact_consent(queries.has_contact_consent)
         register_anonymise_fields(Participant, via="pk", erase=ERASED_ON_ANONYMISE)

@@ -6,17 +6,19 @@ it is fast on millions of rows and forgiving about accents, case, spaces and +32
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from digibank.core.journal import action_label, journal_for_subject
+from digibank.core.journal import action_label
 from digibank.core.models import JournalEntry
 from digibank.core.text import digits, fold, national_phone_digits
 from digibank.network.models import Hub
@@ -137,8 +139,23 @@ def participant_consents(participant: Participant) -> list[Consent]:
     return list(participant.consents.select_related("recorded_by").order_by("-given_at", "-id"))
 
 
+def person_of(subject: Any) -> int | None:
+    """The participant a journal subject is or belongs to (a loan, an enrolment, a help
+    question: any record with a participant), for core.journal.register_person_of."""
+    if isinstance(subject, Participant):
+        return subject.pk
+    found = getattr(subject, "participant_id", None)
+    return found if isinstance(found, int) else None
+
+
 def participant_journal(participant: Participant) -> QuerySet[JournalEntry]:
-    return journal_for_subject(participant)
+    """Every line about the person, in any app, also of records merged into this one.
+    Lines written before lines named their person are found by their subject."""
+    ids = [participant.pk, *participant.merged_from.values_list("pk", flat=True)]
+    return JournalEntry.objects.filter(
+        Q(participant_id__in=ids)
+        | Q(subject_type=participant._meta.label_lower, subject_id__in=[str(pk) for pk in ids])
+    ).select_related("actor")
 
 
 def field_label(name: str) -> str:
@@ -161,6 +178,10 @@ def journal_detail(entry: JournalEntry) -> str:
     """A short, personal-data-free description of a journal entry's details."""
     details: dict[str, Any] = entry.details or {}
     parts = []
+    if entry.subject_type and entry.subject_type != Participant._meta.label_lower:
+        # A line about one of the person's records: say which kind (a loan, a help).
+        with contextlib.suppress(LookupError, ValueError):
+            parts.append(str(apps.get_model(entry.subject_type)._meta.verbose_name).capitalize())
     if details.get("fields"):
         fields = ", ".join(field_labels(details["fields"]))
         if entry.action == "participant.create":
@@ -178,6 +199,10 @@ def journal_detail(entry: JournalEntry) -> str:
         parts.append(_("Merged into record #%(id)s") % {"id": details["target_id"]})
     if details.get("reason") == "retention":
         parts.append(_("Not seen for a long time"))
+    if "results" in details:
+        parts.append(_("%(count)s found") % {"count": details["results"]})
+    if len(details.get("people", ())) > 1:
+        parts.append(_("%(count)s people on the page") % {"count": len(details["people"])})
     return " · ".join(parts)
 
 

@@ -41,8 +41,9 @@ nothing extra each day: only the few hundred crossing the limit are looked up.
 
 Participant sections: a higher app shows a small section on the participant's page
 (current loans, skills progress) by registering provider(request, participant), which
-returns a network.registry.DashboardPanel (template and context) or None when the
-member's role may not see it. Each provider should cost a fixed number of queries.
+returns a network.registry.DashboardPanel (template and context) or None when there is
+nothing to show; it registers with the permission a member needs to see it (the one of
+the pages it links to). Each provider should cost a fixed number of queries.
 
 The timeline registry lives in `people.timeline`.
 """
@@ -82,16 +83,28 @@ def merge_handlers() -> list[MergeHandler]:
 SectionProvider = Callable[["HttpRequest", "Participant"], "DashboardPanel | None"]
 
 _section_providers: list[tuple[int, SectionProvider]] = []
+# provider -> the permission a member needs to see the section (absent: every reader).
+_section_permissions: dict[SectionProvider, str] = {}
 
 
-def register_participant_section(provider: SectionProvider, *, order: int = 100) -> None:
+def register_participant_section(
+    provider: SectionProvider, *, order: int = 100, permission: str | None = None
+) -> None:
     if all(existing is not provider for _, existing in _section_providers):
         _section_providers.append((order, provider))
         _section_providers.sort(key=lambda item: item[0])
+    if permission:
+        _section_permissions[provider] = permission
 
 
 def participant_sections(request: HttpRequest, participant: Participant) -> list[DashboardPanel]:
-    sections = (provider(request, participant) for _, provider in _section_providers)
+    """The sections the member may see (by the permission each registered with)."""
+    permissions = request.membership.permissions  # type: ignore[attr-defined]
+    sections = (
+        provider(request, participant)
+        for _, provider in _section_providers
+        if _section_permissions.get(provider, "people.view") in permissions
+    )
     return [section for section in sections if section is not None]
 
 

@@ -240,14 +240,6 @@ def participant_update(
     return changed
 
 
-@transaction.atomic
-def participant_record_view(*, actor: Any, participant: Participant) -> None:
-    """Reading a person's record is journaled, every time."""
-    journal_write(
-        actor=actor, action="participant.view", subject=participant, hub_id=participant.hub_id
-    )
-
-
 def _erased_value(model: type[Model], name: str) -> Any:
     field = model._meta.get_field(name)
     if isinstance(field, models.BinaryField):

@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digibank.accounts.reads import note_read, note_search, reads_personal_data
 from digibank.accounts.scoping import get_for_hub, hub_view
 from digibank.core.forms import add_service_errors
 from digibank.core.journal import action_label
@@ -91,6 +92,7 @@ SEARCH_COUNT_LIMIT = 1000
 
 
 @hub_view("people.view")
+@reads_personal_data
 def participant_list(request: HubRequest) -> HttpResponse:
     list_url = reverse("people:list", kwargs={"hub": request.hub.slug})
     form = SearchForm(request.GET, live_url=list_url)
@@ -100,6 +102,8 @@ def participant_list(request: HubRequest) -> HttpResponse:
         queries.participant_search(hub=request.hub, query=query, target_group=group),
         count_limit=SEARCH_COUNT_LIMIT,
     )
+    if query or group:
+        note_search(request, results=page.paginator.count)
     context = {
         "form": form,
         "page": page,
@@ -119,6 +123,7 @@ def participant_list(request: HubRequest) -> HttpResponse:
 
 
 @hub_view("people.edit")
+@reads_personal_data
 def participant_create(request: HubRequest) -> HttpResponse:
     form = ParticipantCreateForm(_posted(request), hub=request.hub)
     duplicates: list[Participant] = []
@@ -133,6 +138,7 @@ def participant_create(request: HubRequest) -> HttpResponse:
                 phone=data["phone"],
                 email=data["email"],
             )
+        note_read(request, *duplicates)
         if not duplicates:
             try:
                 participant = services.participant_create(
@@ -159,6 +165,7 @@ def participant_create(request: HubRequest) -> HttpResponse:
 
 
 @hub_view("people.edit")
+@reads_personal_data
 def participant_edit(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     if (response := _not_changeable(request, participant)) is not None:
@@ -193,6 +200,7 @@ def participant_edit(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("people.view")
+@reads_personal_data
 def participant_detail(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     if participant.is_merged:
@@ -202,7 +210,6 @@ def participant_detail(request: HubRequest, pk: int) -> HttpResponse:
             _("Record #%(old)s was merged into this record.") % {"old": participant.pk},
         )
         return redirect(_detail_url(request, survivor))
-    services.participant_record_view(actor=request.user, participant=participant)
     permissions = request.membership.permissions
     context: dict[str, Any] = {
         "participant": participant,
@@ -216,7 +223,7 @@ def participant_detail(request: HubRequest, pk: int) -> HttpResponse:
             target_groups=list(participant.target_groups.all()),
             active_consents=active,
             withdrawn_consents=[consent for consent in consents if not consent.is_active],
-            timeline=timeline_for(participant, limit=TIMELINE_LENGTH),
+            timeline=timeline_for(participant, limit=TIMELINE_LENGTH, permissions=permissions),
             sections=participant_sections(request, participant),
             consent_form=ConsentForm(
                 auto_id="consent_%s", exclude={consent.purpose for consent in active}
@@ -227,6 +234,7 @@ def participant_detail(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("journal.view")
+@reads_personal_data
 def participant_journal(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     page = paginate(request, queries.participant_journal(participant))
@@ -249,6 +257,7 @@ def participant_journal(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("people.edit")
+@reads_personal_data
 def consent_add(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     if (response := _not_changeable(request, participant)) is not None:
@@ -305,6 +314,7 @@ def consent_withdraw(request: HubRequest, pk: int, consent_pk: int) -> HttpRespo
 
 
 @hub_view("people.anonymise")
+@reads_personal_data
 def participant_anonymise(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     if (response := _not_changeable(request, participant)) is not None:
@@ -344,6 +354,7 @@ def _merge_rows(target: Participant, source: Participant) -> list[tuple[str, str
 
 
 @hub_view("people.merge")
+@reads_personal_data
 def participant_merge(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     if (response := _not_changeable(request, participant)) is not None:
@@ -359,6 +370,7 @@ def participant_merge(request: HubRequest, pk: int) -> HttpResponse:
                 request,
                 queries.participant_search(hub=request.hub, query=query).exclude(pk=participant.pk),
             )
+            note_search(request, results=page.paginator.count)
         return render(
             request,
             "people/merge_choose.html",

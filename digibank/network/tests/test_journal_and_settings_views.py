@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from digibank.accounts.models import User
 from digibank.accounts.roles import HubRole
@@ -112,3 +114,48 @@ def test_settings_errors(hub: Hub, coordinator: User, client_for: Callable[[User
     hub.refresh_from_db()
     assert hub.required_participant_fields == []
     assert not JournalEntry.objects.filter(action="hub.settings").exists()
+
+
+def test_journal_filters_by_actor_action_and_days_without_javascript(
+    hub: Hub,
+    coordinator: User,
+    staff: User,
+    client_for: Callable[[User], Client],
+    make_location: Callable[..., Location],
+) -> None:
+    location = make_location(hub, name="Punt Filter")
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    for actor, action, when in (
+        (staff, "location.create", None),
+        (coordinator, "location.create", None),
+        (staff, "location.update", None),
+        (staff, "location.create", ten_days_ago),
+    ):
+        JournalEntry.objects.create(
+            actor=actor,
+            action=action,
+            hub_id=hub.pk,
+            subject_type="network.location",
+            subject_id=str(location.pk),
+            created_at=when or timezone.now(),
+        )
+    client = client_for(coordinator)
+
+    def page(**query: Any) -> str:
+        response = client.get(url("journal", hub), query)
+        assert response.status_code == 200
+        return response.text
+
+    for name in ("actor", "action", "start", "end"):
+        assert f'name="{name}"' in page()
+    today = timezone.localdate()
+    old = timezone.localdate(ten_days_ago).isoformat()
+    assert "2 lines" in page(actor=staff.pk, action="location.create")
+    assert "1 line<" in page(actor=coordinator.pk, action="location.create")
+    since = (today - timedelta(days=7)).isoformat()
+    assert "1 line<" in page(actor=staff.pk, action="location.create", start=since)
+    assert "1 line<" in page(actor=staff.pk, start=old, end=old)
+    # Inverted and hostile dates: a message where it can be acted on, never a 500.
+    assert "Choose a day on or after the first day." in page(start=today.isoformat(), end=old)
+    for bad in ("9999-12-31", "0001-01-01", "2026-02-31", "x" * 50):
+        page(start=bad, end=bad, actor="nobody")

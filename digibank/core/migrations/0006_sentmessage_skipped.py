@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_sent_message'),
+        ('core', '0005_journal_no_replace'),
     ]
 
     operations = [

@@ -25,6 +25,11 @@ from .models import (
     WipeResult,
 )
 
+# Largest files each upload page takes (its view declares the request ceiling from these).
+WIPE_CERTIFICATE_BYTES = 5 * 1024 * 1024
+IMPORT_FILE_BYTES = 5 * 1024 * 1024
+PHOTO_BYTES = 8 * 1024 * 1024
+
 
 def hub_locations(hub: Hub) -> Any:
     return Location.objects.filter(hub=hub).order_by("name")
@@ -222,7 +227,7 @@ class WipeForm(forms.Form):
 
     def clean_certificate(self) -> Any:
         upload = self.cleaned_data.get("certificate")
-        if upload and upload.size > 5 * 1024 * 1024:
+        if upload and upload.size > WIPE_CERTIFICATE_BYTES:
             raise ValidationError(_("The PDF is too large: at most 5 MB."))
         if upload and not upload.name.lower().endswith(".pdf"):
             raise ValidationError(_("Upload a PDF file."))
@@ -276,7 +281,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
+        if upload.size > IMPORT_FILE_BYTES:
             raise ValidationError(_("The file is too large: at most 5 MB."))
         return upload
 
@@ -296,6 +301,6 @@ class PhotoForm(forms.Form):
 
     def clean_photo(self) -> Any:
         upload = self.cleaned_data["photo"]
-        if upload.size > 8 * 1024 * 1024:
+        if upload.size > PHOTO_BYTES:
             raise ValidationError(_("The photo is too large: at most 8 MB."))
         return upload

@@ -297,6 +297,7 @@ CLASS_COLUMNS = {
     "label": "tag",
 }
 MAX_CLASS_ROWS = 200
+CLASS_LIST_BYTES = 200_000
 
 
 class ClassAssignForm(forms.Form):
@@ -326,7 +327,7 @@ class ClassAssignForm(forms.Form):
         import io
 
         upload = self.cleaned_data["file"]
-        if upload.size > 200_000:
+        if upload.size > CLASS_LIST_BYTES:
             raise forms.ValidationError(_("The file is too big."))
         raw = upload.read()
         try:

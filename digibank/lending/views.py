@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
+from digibank.core.limits import FORM_OVERHEAD, accepts_uploads
 from digibank.core.pagination import paginate
 from digibank.devices.models import Device, DeviceKind, DeviceStatus
 from digibank.devices.queries import device_by_tag
@@ -28,6 +29,7 @@ from digibank.people.models import Participant
 
 from . import queries, services
 from .forms import (
+    CLASS_LIST_BYTES,
     BulkReturnForm,
     CapForm,
     CheckoutForm,
@@ -677,6 +679,7 @@ def reservation_cancel(request: HubRequest, pk: int) -> HttpResponse:
     )
 
 
+@accepts_uploads(CLASS_LIST_BYTES + FORM_OVERHEAD)
 @hub_view("lending.manage")
 def class_assign(request: HubRequest) -> HttpResponse:
     """Digisprong: a device per pupil for a whole class, from a CSV class list."""

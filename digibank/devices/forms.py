@@ -229,8 +229,6 @@ class WipeForm(forms.Form):
         upload = self.cleaned_data.get("certificate")
         if upload and upload.size > WIPE_CERTIFICATE_BYTES:
             raise ValidationError(_("The PDF is too large: at most 5 MB."))
-        if upload and not upload.name.lower().endswith(".pdf"):
-            raise ValidationError(_("Upload a PDF file."))
         return upload
 
 

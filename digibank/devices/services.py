@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from digibank.core.journal import journal_write
+from digibank.core.pdf_files import NOT_A_PDF, is_pdf
 from digibank.core.text import contains_national_number
 from digibank.network.models import Hub, Location, Organisation, OrganisationKind
 from digibank.network.services import OrganisationValues, organisation_create
@@ -308,8 +309,8 @@ def wipe_record(
     wiped_on = wiped_on or timezone.localdate()
     if wiped_on > timezone.localdate():
         errors["wiped_on"] = _("The date cannot be in the future.")
-    if certificate is not None and not (certificate.name or "").lower().endswith(".pdf"):
-        errors["certificate"] = _("Upload a PDF file.")
+    if certificate is not None and not is_pdf(certificate):  # by content, not by name
+        errors["certificate"] = NOT_A_PDF
     if errors:
         raise ValidationError(errors)
     wipe = DataWipe(

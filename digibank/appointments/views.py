@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digibank.accounts.models import Membership, User
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
+from digibank.core.dates import date_param, parse_aware_datetime
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 from digibank.network.models import Hub, Location
@@ -56,19 +57,12 @@ def _location(request: HubRequest, pk: int) -> Location:
 
 
 def _date_param(request: HttpRequest, name: str) -> date:
-    """A date from the query string; today when missing or wrong."""
-    try:
-        return date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return local_today()
+    """A date from the query string; today when missing, wrong or out of range."""
+    return date_param(request, name, default=local_today())
 
 
 def _start_param(value: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(value.strip().replace(" ", "+"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
+    return parse_aware_datetime(value)
 
 
 # --- Overview and lists -------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.dates import DateField
 from digibank.network.models import Hub, Location, Organisation
 
 from .models import (
@@ -161,6 +162,7 @@ class DeviceForm(forms.ModelForm):
             "location",
         ]
         widgets = {"intake_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"intake_date": DateField}
 
     def __init__(
         self,
@@ -210,7 +212,7 @@ class WipeForm(forms.Form):
     tool = forms.CharField(
         label=_("Tool"), max_length=100, help_text=_("For example Blancco, nwipe or ShredOS.")
     )
-    wiped_on = forms.DateField(
+    wiped_on = DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     result = forms.ChoiceField(
@@ -251,7 +253,7 @@ class RepairForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=RepairOutcome.choices, widget=forms.RadioSelect
     )
-    repaired_on = forms.DateField(
+    repaired_on = DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 

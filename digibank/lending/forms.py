@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.dates import DateField
 from digibank.devices.models import Device, DeviceKind
 from digibank.network.models import HubPartner
 from digibank.network.templatetags.network import euros
@@ -251,8 +252,8 @@ class ReservationForm(forms.Form):
         label=_("Partner organisation"), queryset=HubPartner.objects.none()
     )
     purpose = forms.CharField(label=_("For what (course, class)"), max_length=200)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
     tags = forms.CharField(
         label=_("Asset tags"),
         help_text=_("One tag per line, scanned or typed."),

@@ -15,7 +15,7 @@ from digibank.core.pdf import _fetcher, render_pdf, static_file
 
 
 class _Counting(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []  # noqa: RUF012
+    hits: list[str] = []
 
     def do_GET(self) -> None:
         type(self).hits.append(self.path)

@@ -113,9 +113,7 @@ def test_every_view_that_reads_files_declares_its_ceiling(settings: Any) -> None
             assert getattr(view, "max_request_body", 0) > settings.REQUEST_BODY_MAX_BYTES, (
                 pattern.name
             )
-    assert {"import", "wipe", "photo_add", "class_assign", "edit_attachments"} <= set(
-        readers
-    )
+    assert {"import", "wipe", "photo_add", "class_assign", "edit_attachments"} <= set(readers)
 
 
 def test_an_unknown_path_gets_the_default_ceiling(rf: Any, settings: Any) -> None:

@@ -133,9 +133,8 @@ def devices_stock_take_100k(bench: Bench) -> Result:
     location = Location.objects.filter(hub=bench.hub, devices__isnull=False).first()
     if location is None:
         raise Skip("the hub has no devices at a location")
-    tags = list(
-        Device.objects.filter(hub=bench.hub, tag__isnull=False).values_list("tag", flat=True)[:5000]
-    )
+    found = Device.objects.filter(hub=bench.hub).values_list("tag", flat=True)[:5000]
+    tags = [tag for tag in found if tag]
     if not tags:
         raise Skip("the hub has no tagged devices")
     rng = bench.rng("devices.stock_take_100k")

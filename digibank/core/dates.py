@@ -73,7 +73,7 @@ def date_param(request: HttpRequest, name: str, default: date | None = None) -> 
 
 def unusable_date_message() -> str:
     return gettext("We could not use the date in the address: %(range)s") % {
-        "range": gettext(OUT_OF_RANGE) % _YEARS
+        "range": str(OUT_OF_RANGE) % _YEARS
     }
 
 

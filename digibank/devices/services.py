@@ -310,7 +310,7 @@ def wipe_record(
     if wiped_on > timezone.localdate():
         errors["wiped_on"] = _("The date cannot be in the future.")
     if certificate is not None and not is_pdf(certificate):  # by content, not by name
-        errors["certificate"] = NOT_A_PDF
+        errors["certificate"] = str(NOT_A_PDF)
     if errors:
         raise ValidationError(errors)
     wipe = DataWipe(

@@ -78,9 +78,19 @@ def unusable_date_message() -> str:
 
 
 class DateField(forms.DateField):
-    """A form's date: refused with a clear message outside the years we work with."""
+    """A form's date: refused with a clear message outside the years we work with (a
+    form may narrow them: a funding round opens in 2000 or later)."""
 
-    default_validators = [validate_in_range]
+    def __init__(
+        self, *, first_year: int = EARLIEST_YEAR, last_year: int = LATEST_YEAR, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.years = {"first": max(first_year, EARLIEST_YEAR), "last": min(last_year, LATEST_YEAR)}
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not self.years["first"] <= value.year <= self.years["last"]:
+            raise ValidationError(OUT_OF_RANGE, code="date_out_of_range", params=self.years)
 
 
 class DateTimeField(forms.DateTimeField):

@@ -173,11 +173,15 @@ class CallForm(forms.Form):
 
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("Name of the round"), max_length=100)
-    opens_on = DateField(label=_("Opens on"), widget=DATE_WIDGET)
+    opens_on = DateField(
+        label=_("Opens on"), widget=DATE_WIDGET, first_year=FIRST_YEAR, last_year=LAST_YEAR
+    )
     opens_time = forms.TimeField(
         label=_("Opens at (time, Brussels)"), widget=TIME_WIDGET, initial=time(9, 0)
     )
-    closes_on = DateField(label=_("Closes on"), widget=DATE_WIDGET)
+    closes_on = DateField(
+        label=_("Closes on"), widget=DATE_WIDGET, first_year=FIRST_YEAR, last_year=LAST_YEAR
+    )
     closes_time = forms.TimeField(
         label=_("Closes at (time, Brussels)"), widget=TIME_WIDGET, initial=time(17, 0)
     )

@@ -61,10 +61,6 @@ def _date_param(request: HttpRequest, name: str) -> date:
     return date_param(request, name, default=local_today())
 
 
-def _start_param(value: str) -> datetime | None:
-    return parse_aware_datetime(value)
-
-
 # --- Overview and lists -------------------------------------------------------------------
 
 
@@ -145,7 +141,7 @@ def _chosen_participant(request: HubRequest) -> Participant | None:
 @GET_POST
 def book(request: HubRequest, location: int) -> HttpResponse:
     found = _location(request, location)
-    start = _start_param(request.GET.get("start", ""))
+    start = parse_aware_datetime(request.GET.get("start", ""))
     slots_url = reverse(
         "appointments:slots", kwargs={"hub": request.hub.slug, "location": found.pk}
     )
@@ -259,7 +255,7 @@ def reschedule(request: HubRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     error = ""
     if request.method == "POST":
-        start = _start_param(request.POST.get("starts_at", ""))
+        start = parse_aware_datetime(request.POST.get("starts_at", ""))
         if start is None:
             error = _("Choose a new time.")
         else:

@@ -2,8 +2,8 @@
 
 Python's dates end at year 9999 and begin at year 1; a page that shows the day after
 9999-12-31, or converts 0001-01-01 00:00 Brussels time to UTC, fails with an
-OverflowError. Every date taken from a query string goes through `date_param` /
-`datetime_param`, and every date field of a form is a `DateField` / `DateTimeField`
+OverflowError. Every date taken from a query string goes through `date_param` or
+`parse_aware_datetime`, and every date field of a form is a `DateField` / `DateTimeField`
 from here, so such dates are refused (with a message) before any view computes with
 them."""
 
@@ -66,12 +66,12 @@ def date_param(request: HttpRequest, name: str, default: date | None = None) -> 
         return fallback
     day = parse_date(raw)
     if day is None:
-        messages.warning(request, unusable_date_message())
+        messages.warning(request, _unusable_date_message())
         return fallback
     return day
 
 
-def unusable_date_message() -> str:
+def _unusable_date_message() -> str:
     return gettext("We could not use the date in the address: %(range)s") % {
         "range": str(OUT_OF_RANGE) % _YEARS
     }

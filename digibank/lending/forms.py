@@ -337,18 +337,24 @@ class ClassAssignForm(forms.Form):
             text = raw.decode("cp1252", errors="replace")
         sample = text[:2000]
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        header = next(reader, [])
-        columns = [CLASS_COLUMNS.get(name.strip().lower(), "") for name in header]
-        if not {"given_name", "family_name", "tag"} <= set(columns):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = next(reader, [])
+            columns = [CLASS_COLUMNS.get(name.strip().lower(), "") for name in header]
+            if not {"given_name", "family_name", "tag"} <= set(columns):
+                raise forms.ValidationError(
+                    _("The first row must name the columns: given_name, family_name, tag.")
+                )
+            rows = [
+                {column: value for column, value in zip(columns, line, strict=False) if column}
+                for line in reader
+                if any(cell.strip() for cell in line)
+            ]
+        except csv.Error:  # a value longer than csv allows, or a quote never closed
             raise forms.ValidationError(
-                _("The first row must name the columns: given_name, family_name, tag.")
-            )
-        rows = [
-            {column: value for column, value in zip(columns, line, strict=False) if column}
-            for line in reader
-            if any(cell.strip() for cell in line)
-        ]
+                _("Row %(row)s cannot be read: a value is too long or a quote is not closed.")
+                % {"row": max(1, reader.line_num - 1)}
+            ) from None
         if len(rows) > MAX_CLASS_ROWS:
             raise forms.ValidationError(_("At most 200 pupils at a time."))
         return rows

@@ -27,8 +27,9 @@ _ATTRIBUTE = "max_request_body"
 
 
 def accepts_uploads(max_bytes: int) -> Callable[[View], View]:
-    """Let this view receive bodies up to `max_bytes` (its files plus FORM_OVERHEAD).
-    Put it above the other decorators so the URL conf's view carries it."""
+    """Let this view receive bodies up to `max_bytes` (its files plus FORM_OVERHEAD;
+    more than REQUEST_BODY_MAX_BYTES). Put it above the other decorators so the URL
+    conf's view carries it."""
 
     def mark(view: View) -> View:
         setattr(view, _ATTRIBUTE, max_bytes)
@@ -65,6 +66,9 @@ class RequestBodyLimitMiddleware:
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if length is None or (chunked and not request.META.get("CONTENT_LENGTH")):
             return render(request, "413.html", {"no_length": True}, status=411)
+        # Views only raise the ceiling: a body within the default needs no URL lookup.
+        if length <= settings.REQUEST_BODY_MAX_BYTES:
+            return self.get_response(request)
         ceiling = body_ceiling(request)
         if length > ceiling:
             files_mb = None

@@ -1,15 +1,25 @@
-"""The device bank's pages: the inventory with filters and a device's page."""
+"""The device bank's pages: the inventory with filters and a device's page; and two
+hostile inputs that must stay within a request's budget: an import file of one 5 MB
+line (refused) and a stock-take of 100,000 scans."""
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from urllib.parse import urlencode
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import close_old_connections, connection, transaction
 from django.urls import NoReverseMatch, reverse
 
 from digibank.devices.models import Device, DeviceKind, DeviceStatus
+from digibank.devices.services import stock_take_record
 from digibank.network.models import Location
 
-from ..registry import Bench, Result, Skip, measurement
+from ..registry import Bench, CountQueries, Result, Skip, Timing, measurement
+
+# Uploading 5 MB per request is slow in itself: a few requests say enough.
+HOSTILE_REQUESTS = 20
 
 SAMPLE = 2_000
 
@@ -79,3 +89,67 @@ def devices_detail(bench: Bench) -> Result:
     except NoReverseMatch as error:
         raise Skip("no device page yet") from error
     return bench.page_result("devices.detail", urls, rows=Device.objects.count())
+
+
+def _few(bench: Bench) -> tuple[int, int]:
+    """(warm-up, timed) request counts for the heavy rows."""
+    return min(bench.warmup, 2), min(bench.requests, HOSTILE_REQUESTS)
+
+
+@measurement("devices.import_one_line", order=62)
+def devices_import_one_line(bench: Bench) -> Result:
+    """POST a CSV file that is a single 5 MB line: refused from its first 2 KB."""
+    url = reverse("devices:import", kwargs={"hub": bench.hub.slug})
+    raw = b"kind," + b"x" * (5 * 1024 * 1024 - 5)
+    warmup, timed = _few(bench)
+    before = Device.objects.count()
+    latencies: list[float] = []
+    queries: list[int] = []
+    statuses: Counter[int] = Counter()
+    for index in range(warmup + timed):
+        if bench.reconnect:
+            close_old_connections()
+        upload = SimpleUploadedFile("devices.csv", raw, "text/csv")
+        started = time.perf_counter()
+        with CountQueries(connection) as captured:
+            response = bench.client.post(url, {"file": upload})
+        elapsed = (time.perf_counter() - started) * 1000
+        if index < warmup:
+            continue
+        latencies.append(elapsed)
+        queries.append(len(captured.captured_queries))
+        statuses[response.status_code] += 1  # the form again, with the refusal
+    if bench.reconnect:
+        close_old_connections()
+    if Device.objects.count() != before:
+        bench.notes.append("devices.import_one_line: a device was imported")
+    return bench.result("devices.import_one_line", Timing(latencies, queries, statuses), rows=1)
+
+
+@measurement("devices.stock_take_100k", order=63)
+def devices_stock_take_100k(bench: Bench) -> Result:
+    """A stock-take of 100,000 scans of up to 5,000 of the hub's tags (each scanned many
+    times), through the service; rolled back, so the data set stays as built."""
+    location = Location.objects.filter(hub=bench.hub, devices__isnull=False).first()
+    if location is None:
+        raise Skip("the hub has no devices at a location")
+    found = Device.objects.filter(hub=bench.hub).values_list("tag", flat=True)[:5000]
+    tags = [tag for tag in found if tag]
+    if not tags:
+        raise Skip("the hub has no tagged devices")
+    rng = bench.rng("devices.stock_take_100k")
+    scans = [rng.choice(tags) for _ in range(100_000)]
+    warmup, timed = _few(bench)
+    latencies: list[float] = []
+    queries: list[int] = []
+    for index in range(warmup + timed):
+        started = time.perf_counter()
+        with CountQueries(connection) as captured, transaction.atomic():
+            stock_take_record(actor=bench.user, hub=bench.hub, location=location, tags=scans)
+            transaction.set_rollback(True)
+        elapsed = (time.perf_counter() - started) * 1000
+        if index >= warmup:
+            latencies.append(elapsed)
+            queries.append(len(captured.captured_queries))
+    timing = Timing(latencies, queries, Counter({200: len(latencies)}))
+    return bench.result("devices.stock_take_100k", timing, rows=len(scans))

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from digibank.core.credentials import validate_no_credentials
+from digibank.core.dates import DateField, DateTimeField
 from digibank.people.forms import PersonEmailField, PersonTextField, PhoneField
 from digibank.people.models import Language
 
@@ -19,7 +20,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ShiftForm(forms.Form):
     user = forms.TypedChoiceField(label=_("Helper"), coerce=int)
-    date = forms.DateField(
+    date = DateField(
         label=_("Date"),
         widget=DATE_WIDGET,
         error_messages={"invalid": _("Type a date like 2026-03-23.")},
@@ -133,7 +134,7 @@ class BookingWithNewPersonForm(BookingForm):
 
 
 class RescheduleForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("New time"), widget=forms.HiddenInput)
+    starts_at = DateTimeField(label=_("New time"), widget=forms.HiddenInput)
 
 
 class TicketForm(forms.Form):

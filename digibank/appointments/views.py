@@ -20,6 +20,7 @@ from digibank.accounts.models import Membership, User
 from digibank.accounts.reads import note_search, reads_personal_data
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.actions import perform
+from digibank.core.dates import date_param, parse_aware_datetime
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 from digibank.network.models import Hub, Location
@@ -58,19 +59,8 @@ def _location(request: HubRequest, pk: int) -> Location:
 
 
 def _date_param(request: HttpRequest, name: str) -> date:
-    """A date from the query string; today when missing or wrong."""
-    try:
-        return date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return local_today()
-
-
-def _start_param(value: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(value.strip().replace(" ", "+"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
+    """A date from the query string; today when missing, wrong or out of range."""
+    return date_param(request, name, default=local_today())
 
 
 # --- Overview and lists -------------------------------------------------------------------
@@ -155,7 +145,7 @@ def _chosen_participant(request: HubRequest) -> Participant | None:
 @reads_personal_data(when_shown=True)
 def book(request: HubRequest, location: int) -> HttpResponse:
     found = _location(request, location)
-    start = _start_param(request.GET.get("start", ""))
+    start = parse_aware_datetime(request.GET.get("start", ""))
     slots_url = reverse(
         "appointments:slots", kwargs={"hub": request.hub.slug, "location": found.pk}
     )
@@ -273,7 +263,7 @@ def reschedule(request: HubRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     error = ""
     if request.method == "POST":
-        start = _start_param(request.POST.get("starts_at", ""))
+        start = parse_aware_datetime(request.POST.get("starts_at", ""))
         if start is None:
             error = _("Choose a new time.")
         else:

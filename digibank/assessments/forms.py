@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.dates import DateField
 from digibank.learning.digcomp import AREAS
 from digibank.learning.models import Course
 from digibank.network.models import Hub
@@ -57,7 +58,7 @@ class AssessmentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how the answers are given.")},
     )
-    taken_on = forms.DateField(
+    taken_on = DateField(
         label=_("Date on the paper form"),
         required=False,
         help_text=_("Only for a paper form filled in on another day."),

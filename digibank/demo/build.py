@@ -21,7 +21,7 @@ from .bulk import analyze, indexes_deferred, next_id, reset_sequences
 from .extensions import extension_modules
 from .geography import service_areas
 from .scales import SCALES, Scale
-from .seed_accounts import create_demo_logins, create_team
+from .seed_accounts import create_demo_logins, create_team, demo_logins_password
 from .seed_network import HubSeed, create_hubs
 from .seed_people import CHUNK, HubPool, PeopleGenerator, PeopleLoad, visitor_rows, visitor_table
 
@@ -38,6 +38,8 @@ class Report:
     hubs: int = 0
     participants: int = 0
     seconds: float = 0.0
+    # The demo logins' password: the published one in demo mode, else a random one.
+    logins_password: str = ""
     # table -> (rows, seconds spent writing them)
     tables: dict[str, tuple[int, float]] = field(default_factory=dict)
 
@@ -50,10 +52,12 @@ def build(
         scale = SCALES[scale]
     started = time.perf_counter()
     now = timezone.now().replace(microsecond=0)
-    report = Report(scale=scale.name, seed=seed)
+    report = Report(scale=scale.name, seed=seed, logins_password=demo_logins_password())
     total = participants if participants is not None else scale.participants
     with transaction.atomic():
-        hubs = _network_and_accounts(scale=scale, seed=seed, now=now)
+        hubs = _network_and_accounts(
+            scale=scale, seed=seed, now=now, password=report.logins_password
+        )
         pools = [_pool(hub_seed) for hub_seed in hubs]
         report.hubs = len(hubs)
         out(
@@ -87,11 +91,13 @@ def build(
     return report
 
 
-def _network_and_accounts(*, scale: Scale, seed: int, now: datetime) -> list[HubSeed]:
+def _network_and_accounts(
+    *, scale: Scale, seed: int, now: datetime, password: str
+) -> list[HubSeed]:
     areas = service_areas(scale.hubs, cover_region=scale.bulk)
     hubs = create_hubs(scale=scale, areas=areas, seed=seed, today=timezone.localdate(now))
     first = [hub_seed.hub for hub_seed in hubs]
-    logins = create_demo_logins(hubs=first, programme=hubs[0].hub.programme)
+    logins = create_demo_logins(hubs=first, programme=hubs[0].hub.programme, password=password)
     admin = logins[-1]
     rng = random.Random(f"{seed}:team")
     for hub_seed in hubs:

@@ -1,12 +1,16 @@
-"""Demo logins (one per role, password `digibank-demo`) and each hub's staff and
-volunteers."""
+"""Demo logins (one per role) and each hub's staff and volunteers. The logins get the
+published password `digibank-demo` in demo mode only; anywhere else one random password,
+shown once when the data is loaded."""
 
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.db.models import Q, QuerySet
 
 from digibank.accounts.models import Membership, ProgrammeRole, User
 from digibank.accounts.roles import HubRole, ProgrammeRoleKind
@@ -67,11 +71,24 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 )
 
 
-def logins_table(hub_names: list[str] | None = None) -> str:
+def demo_logins_password() -> str:
+    """The published password in demo mode; outside it a random one, so a database
+    loaded with demo data on a reachable server has no account anyone knows into."""
+    return DEMO_PASSWORD if settings.DEMO_MODE else secrets.token_urlsafe(12)
+
+
+def real_users() -> QuerySet[User]:
+    """Accounts the demo data did not make (theirs end in @…digibank.example)."""
+    return User.objects.exclude(
+        Q(email__iendswith=f"@{DEMO_DOMAIN}") | Q(email__iendswith=f".{DEMO_DOMAIN}")
+    )
+
+
+def logins_table(hub_names: list[str] | None = None, *, password: str = DEMO_PASSWORD) -> str:
     """The demo logins as a plain-text table: role, e-mail, password."""
     rows = [("Role", "E-mail", "Password")]
     for login in DEMO_LOGINS:
-        rows.append((login.description, login.email, DEMO_PASSWORD))
+        rows.append((login.description, login.email, password))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = []
     for index, row in enumerate(rows):
@@ -84,9 +101,9 @@ def logins_table(hub_names: list[str] | None = None) -> str:
     return "\n".join(lines)
 
 
-def create_demo_logins(*, hubs: list[Hub], programme: Programme) -> list[User]:
-    """The published demo accounts; updated in place when they exist already."""
-    password = make_password(DEMO_PASSWORD)  # hashed once: argon2 is slow on purpose
+def create_demo_logins(*, hubs: list[Hub], programme: Programme, password: str) -> list[User]:
+    """The demo accounts, all with `password`; updated in place when they exist already."""
+    password = make_password(password)  # hashed once: argon2 is slow on purpose
     users = []
     for login in DEMO_LOGINS:
         user, _ = User.objects.update_or_create(

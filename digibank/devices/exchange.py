@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -38,6 +39,11 @@ IMPORT_COLUMNS = (
 )
 EXPORT_COLUMNS = ("tag", "status", *IMPORT_COLUMNS)
 MAX_IMPORT_ROWS = 5000
+# The header row names at most 16 columns: 2 KB is plenty, and reading no further keeps
+# a file of one endless line cheap to refuse.
+MAX_HEADER_CHARS = 2048
+DELIMITERS = (",", ";", "\t")
+_LINE_END = re.compile(r"[\r\n]")
 MAX_XLSX_ROWS = 100_000
 
 
@@ -54,11 +60,40 @@ def parse_import(*, hub: Hub, raw: bytes) -> list[dict[str, Any]]:
     """The rows of an import file as device values. Raises ValidationError listing every
     problem with its row number (row 1 is the first row under the header)."""
     text = _decode(raw)
+    stream = io.StringIO(text, newline="")  # the csv module reads \r, \n and \r\n itself
+    reader = csv.DictReader(stream, delimiter=_delimiter(_header_line(text)))
     try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        return _parse_rows(hub=hub, reader=reader)
+    except csv.Error as error:
+        row = max(1, reader.line_num - 1)
+        raise ValidationError(
+            _("Row %(row)s cannot be read: a value is too long or a quote is not closed.")
+            % {"row": row}
+        ) from error
+
+
+def _header_line(text: str) -> str:
+    """The first line, looked for in a bounded sample: a file that is one long line (or
+    whose header is) is refused before any parsing."""
+    end = _LINE_END.search(text, 0, MAX_HEADER_CHARS + 1)
+    header = text[: end.start()] if end else text
+    if len(header) > MAX_HEADER_CHARS:
+        raise ValidationError(
+            _(
+                "The first row is too long. It must hold only the column names, "
+                "for example: kind,make,model,serial_number"
+            )
+        )
+    return header
+
+
+def _delimiter(header: str) -> str:
+    """Comma, semicolon (a spreadsheet in Dutch or French saves that) or tab: the one
+    the header row uses most; a single column means comma."""
+    return max(DELIMITERS, key=header.count)
+
+
+def _parse_rows(*, hub: Hub, reader: csv.DictReader[str]) -> list[dict[str, Any]]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "kind" not in header:
         raise ValidationError(

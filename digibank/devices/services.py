@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from digibank.core.journal import journal_write
+from digibank.core.pdf_files import NOT_A_PDF, is_pdf
 from digibank.core.text import contains_national_number
 from digibank.network.models import Hub, Location, Organisation, OrganisationKind
 from digibank.network.services import OrganisationValues, organisation_create
@@ -308,8 +309,8 @@ def wipe_record(
     wiped_on = wiped_on or timezone.localdate()
     if wiped_on > timezone.localdate():
         errors["wiped_on"] = _("The date cannot be in the future.")
-    if certificate is not None and not (certificate.name or "").lower().endswith(".pdf"):
-        errors["certificate"] = _("Upload a PDF file.")
+    if certificate is not None and not is_pdf(certificate):  # by content, not by name
+        errors["certificate"] = str(NOT_A_PDF)
     if errors:
         raise ValidationError(errors)
     wipe = DataWipe(
@@ -479,6 +480,8 @@ def photo_delete(*, actor: Any, photo: DevicePhoto) -> None:
 
 # --- stock-take -------------------------------------------------------------------------
 
+MAX_STOCK_TAKE_TAGS = 5000
+
 
 @transaction.atomic
 def stock_take_record(
@@ -488,15 +491,14 @@ def stock_take_record(
     stock-take and the tags that match no device of this hub."""
     if location.hub_id != hub.pk:
         raise ValidationError({"location": _("Choose a location of this hub.")})
-    wanted = []
-    for raw in tags:
-        tag = normalise_tag(raw)
-        if tag and tag not in wanted:
-            wanted.append(tag)
+    # In scanning order, each once (a dict: linear, however often a tag was scanned).
+    wanted = list(dict.fromkeys(tag for tag in map(normalise_tag, tags) if tag))
     if not wanted:
         raise ValidationError({"tags": _("Scan or type at least one tag.")})
-    if len(wanted) > 5000:
-        raise ValidationError({"tags": _("At most 5000 tags at a time.")})
+    if len(wanted) > MAX_STOCK_TAKE_TAGS:
+        raise ValidationError(
+            {"tags": _("At most %(n)s tags at a time.") % {"n": MAX_STOCK_TAKE_TAGS}}
+        )
     found = dict(Device.objects.filter(hub=hub, tag__in=wanted).values_list("tag", "pk"))
     take = StockTake.objects.create(hub=hub, location=location, done_by=actor)
     StockTakeSeen.objects.bulk_create(
@@ -509,7 +511,7 @@ def stock_take_record(
         hub_id=hub.pk,
         details={"location": location.pk, "seen": len(found), "unknown": len(wanted) - len(found)},
     )
-    return take, [t for t in wanted if t not in found]
+    return take, [tag for tag in wanted if tag not in found]
 
 
 # --- import -----------------------------------------------------------------------------

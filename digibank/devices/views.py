@@ -20,12 +20,16 @@ from django.views.decorators.http import require_POST
 
 from digibank.accounts.scoping import get_for_hub, hub_view
 from digibank.core.forms import add_service_errors
+from digibank.core.limits import FORM_OVERHEAD, accepts_uploads
 from digibank.core.pagination import paginate
 from digibank.network.models import Location
 from digibank.network.queries import organisation_search
 
 from . import exchange, queries, services
 from .forms import (
+    IMPORT_FILE_BYTES,
+    PHOTO_BYTES,
+    WIPE_CERTIFICATE_BYTES,
     DeviceFilterForm,
     DeviceForm,
     ImportForm,
@@ -280,6 +284,7 @@ def device_transition(request: HubRequest, pk: int) -> HttpResponse:
     return redirect(_detail_url(request, device))
 
 
+@accepts_uploads(WIPE_CERTIFICATE_BYTES + FORM_OVERHEAD)
 @hub_view("devices.manage")
 def wipe_create(request: HubRequest, pk: int) -> HttpResponse:
     device = _device(request, pk)
@@ -367,6 +372,7 @@ def _photo(request: HubRequest, device: Device, photo_pk: int) -> DevicePhoto:
     return photo
 
 
+@accepts_uploads(PHOTO_BYTES + FORM_OVERHEAD)
 @hub_view("devices.manage")
 def photo_add(request: HubRequest, pk: int) -> HttpResponse:
     device = _device(request, pk)
@@ -514,6 +520,7 @@ def stock_take_detail(request: HubRequest, pk: int) -> HttpResponse:
 # --- import and export ------------------------------------------------------------------
 
 
+@accepts_uploads(IMPORT_FILE_BYTES + FORM_OVERHEAD)
 @hub_view("devices.manage")
 def device_import(request: HubRequest) -> HttpResponse:
     form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)

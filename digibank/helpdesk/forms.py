@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digibank.core.credentials import SAFETY_PROMISE, validate_no_credentials
+from digibank.core.dates import DateField
 from digibank.network.models import Hub, Location
 from digibank.people.forms import PersonEmailField, PersonTextField, PhoneField
 from digibank.people.models import AgeBand, Gender, Language, Participant, VisitorStatus
@@ -230,7 +231,7 @@ class HelpForm(forms.Form):
 
 class DayForm(forms.Form):
     location = forms.ModelChoiceField(queryset=Location.objects.none())
-    date = forms.DateField(
+    date = DateField(
         label=_("Day"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -310,12 +311,12 @@ class MandateForm(forms.Form):
         max_length=200,
         help_text=_("The name of the person the participant trusts, for example a daughter."),
     )
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label=_("Starts on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Type a date like 2025-03-14.")},
     )
-    ends_on = forms.DateField(
+    ends_on = DateField(
         label=_("Ends on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("A Mijn Burgerprofiel volmacht lasts 2 years."),

@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from digibank.accounts.models import User
+from digibank.core.dates import DateField
 from digibank.network.models import Hub, Location
 from digibank.people.models import Language
 
@@ -164,7 +165,7 @@ class TrainerField(forms.ModelMultipleChoiceField):
 class MeetingFields(forms.Form):
     """Date, start and end, a location of the hub or an online link."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
     location = forms.ModelChoiceField(

@@ -1,29 +1,21 @@
 """PDF documents of the learning app, made with WeasyPrint from templates with their own
-inline stylesheet and system fonts, never fetching anything from the network."""
+inline stylesheet and system fonts; core.pdf fetches nothing but our static files."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from digibank.core import pdf as core_pdf
 
 from .digcomp import level_band
 from .models import Certificate, CourseCompetence, Enrolment, Meeting
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ValueError(f"PDFs fetch nothing: {url}")
-
-
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    base = str(settings.STATIC_ROOT or settings.BASE_DIR)
-    document: bytes = HTML(string=html, base_url=base, url_fetcher=_no_fetch).write_pdf()
-    return document
+    return core_pdf.render_pdf(render_to_string(template, context))
 
 
 def attendance_sheet(*, meeting: Meeting, rows: list[Enrolment]) -> bytes:

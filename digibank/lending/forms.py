@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from digibank.core.credentials import validate_no_credentials
+from digibank.core.dates import DateField
 from digibank.devices.models import Device, DeviceKind
 from digibank.network.models import HubPartner
 from digibank.network.templatetags.network import euros
@@ -267,8 +268,8 @@ class ReservationForm(forms.Form):
         label=_("Partner organisation"), queryset=HubPartner.objects.none()
     )
     purpose = forms.CharField(label=_("For what (course, class)"), max_length=200)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
     tags = forms.CharField(
         label=_("Asset tags"),
         help_text=_("One tag per line, scanned or typed."),
@@ -313,6 +314,7 @@ CLASS_COLUMNS = {
     "label": "tag",
 }
 MAX_CLASS_ROWS = 200
+CLASS_LIST_BYTES = 200_000
 
 
 class ClassAssignForm(forms.Form):
@@ -343,7 +345,7 @@ class ClassAssignForm(forms.Form):
         import io
 
         upload = self.cleaned_data["file"]
-        if upload.size > 200_000:
+        if upload.size > CLASS_LIST_BYTES:
             raise forms.ValidationError(_("The file is too big."))
         raw = upload.read()
         try:
@@ -352,18 +354,24 @@ class ClassAssignForm(forms.Form):
             text = raw.decode("cp1252", errors="replace")
         sample = text[:2000]
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        header = next(reader, [])
-        columns = [CLASS_COLUMNS.get(name.strip().lower(), "") for name in header]
-        if not {"given_name", "family_name", "tag"} <= set(columns):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = next(reader, [])
+            columns = [CLASS_COLUMNS.get(name.strip().lower(), "") for name in header]
+            if not {"given_name", "family_name", "tag"} <= set(columns):
+                raise forms.ValidationError(
+                    _("The first row must name the columns: given_name, family_name, tag.")
+                )
+            rows = [
+                {column: value for column, value in zip(columns, line, strict=False) if column}
+                for line in reader
+                if any(cell.strip() for cell in line)
+            ]
+        except csv.Error:  # a value longer than csv allows, or a quote never closed
             raise forms.ValidationError(
-                _("The first row must name the columns: given_name, family_name, tag.")
-            )
-        rows = [
-            {column: value for column, value in zip(columns, line, strict=False) if column}
-            for line in reader
-            if any(cell.strip() for cell in line)
-        ]
+                _("Row %(row)s cannot be read: a value is too long or a quote is not closed.")
+                % {"row": max(1, reader.line_num - 1)}
+            ) from None
         if len(rows) > MAX_CLASS_ROWS:
             raise forms.ValidationError(_("At most 200 pupils at a time."))
         return rows

@@ -21,7 +21,9 @@ from digibank.accounts.reads import reads_personal_data
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
+from digibank.core.limits import FORM_OVERHEAD, accepts_uploads
 from digibank.core.pagination import paginate
+from digibank.core.pdf import render_pdf
 from digibank.devices.models import Device, DeviceKind, DeviceStatus
 from digibank.devices.queries import device_by_tag
 from digibank.network.models import HubPartner
@@ -29,6 +31,7 @@ from digibank.people.models import Participant
 
 from . import queries, services
 from .forms import (
+    CLASS_LIST_BYTES,
     BulkReturnForm,
     CapForm,
     CheckoutForm,
@@ -553,8 +556,6 @@ def loan_return(request: HubRequest, pk: int) -> HttpResponse:
 @reads_personal_data
 def agreement_pdf(request: HubRequest, pk: int) -> HttpResponse:
     """The agreement, rendered on demand from the loan's stored facts, in its language."""
-    from weasyprint import HTML
-
     loan = _loan(request, pk)
     with translation.override(loan.language):
         html = render_to_string(
@@ -567,7 +568,7 @@ def agreement_pdf(request: HubRequest, pk: int) -> HttpResponse:
                 "signature": _screen_signature(loan),
             },
         )
-    pdf = HTML(string=html, base_url=None).write_pdf()
+    pdf = render_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="agreement-{loan.pk}.pdf"'
     return response
@@ -688,6 +689,7 @@ def reservation_cancel(request: HubRequest, pk: int) -> HttpResponse:
     )
 
 
+@accepts_uploads(CLASS_LIST_BYTES + FORM_OVERHEAD)
 @hub_view("lending.manage")
 def class_assign(request: HubRequest) -> HttpResponse:
     """Digisprong: a device per pupil for a whole class, from a CSV class list."""
@@ -889,8 +891,6 @@ def organisation_signed(request: HubRequest, pk: int) -> HttpResponse:
 @hub_view("lending.manage")
 def organisation_agreement(request: HubRequest, pk: int) -> HttpResponse:
     """The organisation's agreement as a PDF, in its language."""
-    from weasyprint import HTML
-
     loan = _organisation_loan(request, pk)
     items = queries.organisation_loan_items(loan)
     with translation.override(loan.language):
@@ -898,7 +898,7 @@ def organisation_agreement(request: HubRequest, pk: int) -> HttpResponse:
             "lending/organisation_agreement.html",
             {"loan": loan, "hub": request.hub, "items": items},
         )
-    pdf = HTML(string=html, base_url=None).write_pdf()
+    pdf = render_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="agreement-organisation-{loan.pk}.pdf"'
     return response

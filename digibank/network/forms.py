@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from digibank.accounts.roles import HubRole
+from digibank.core.dates import DateField
 from digibank.core.journal import ACTION_LABELS
 from digibank.core.text import digits
 from digibank.core.validators import validate_no_national_number, validate_phone
@@ -284,7 +285,7 @@ OpeningHoursFormSet = forms.formset_factory(
 
 
 class OpeningExceptionForm(forms.Form):
-    date = forms.DateField(
+    date = DateField(
         label=_("Date"),
         widget=DATE_WIDGET,
         error_messages={

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digibank.core.credentials import validate_no_credentials
+from digibank.core.dates import DateField
 from digibank.network.models import PARTICIPANT_OPTIONAL_FIELDS, Hub, Location, Postcode
 
 from .consent import PRIVACY_NOTICE_VERSION
@@ -308,7 +309,7 @@ class MergeForm(forms.Form):
 
 
 class VisitorForm(forms.Form):
-    visited_on = forms.DateField(
+    visited_on = DateField(
         label=_("Date of the visit"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Type a date like 2025-03-31.")},
@@ -346,13 +347,13 @@ class VisitorForm(forms.Form):
 
 
 class VisitorFilterForm(forms.Form):
-    start = forms.DateField(
+    start = DateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Type a date like 2025-03-31.")},
     )
-    end = forms.DateField(
+    end = DateField(
         label=_("Until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -431,3 +431,23 @@ def test_query_counts_do_not_grow(
     for page, limit in pages.items():
         with django_assert_max_num_queries(limit):
             assert client.get(page).status_code == 200, page
+
+
+@pytest.mark.parametrize("far", ["9999-12-31", "0001-01-01", "99999999999"])
+def test_a_far_date_in_the_address_shows_today_and_says_why(
+    client_for: Callable[[User], Client], digihelper: User, hub: Hub, location: Location, far: str
+) -> None:
+    """The day after 9999-12-31 does not exist: this page once answered 500."""
+    from django.utils import timezone
+
+    client = client_for(digihelper)
+    for page in (
+        url("day", hub) + f"?day={far}",
+        url("slots", hub, location=location.pk) + f"?week={far}",
+    ):
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert "We could not use the date in the address" in response.text
+        assert "between 1900 and 2100" in response.text
+    day = client.get(url("day", hub) + f"?day={far}")
+    assert day.context["day"] == timezone.localdate()

@@ -64,7 +64,8 @@ def test_small_scale_spreads_hubs_over_the_provinces() -> None:
         assert location.exceptions.filter(is_closed=True).exists()
 
 
-def test_every_demo_login_signs_in_with_its_role() -> None:
+def test_every_demo_login_signs_in_with_its_role(settings: Any) -> None:
+    settings.DEMO_MODE = True
     load()
     request = RequestFactory().post("/accounts/login/")
     for login in DEMO_LOGINS:
@@ -160,9 +161,50 @@ def test_demo_data_goes_into_an_empty_database_only() -> None:
     assert Hub.objects.count() == hubs
 
 
-def test_print_logins_lists_one_account_per_role() -> None:
+def test_print_logins_lists_one_account_per_role(settings: Any) -> None:
+    settings.DEMO_MODE = True
     output = load(print_logins=True)
     for login in DEMO_LOGINS:
         assert login.email in output
     assert DEMO_PASSWORD in output
     assert not Hub.objects.exists()
+
+
+# --- outside demo mode ---------------------------------------------------------------
+
+
+def _signs_in(email: str, password: str) -> bool:
+    request = RequestFactory().post("/accounts/login/")
+    return authenticate(request, username=email, password=password) is not None
+
+
+def test_outside_demo_mode_a_database_with_real_accounts_is_refused(settings: Any) -> None:
+    settings.DEMO_MODE = False
+    User.objects.create_user(email="an.echte@ocmw.example.be", password="x" * 12)
+    with pytest.raises(CommandError, match="1 accounts of real people"):
+        load()
+    with pytest.raises(CommandError, match="real people"):
+        load(if_empty=True)
+    assert not Hub.objects.exists()
+    assert User.objects.count() == 1
+
+
+def test_demo_mode_may_load_next_to_real_accounts(settings: Any) -> None:
+    settings.DEMO_MODE = True
+    User.objects.create_user(email="an.echte@ocmw.example.be", password="x" * 12)
+    load()
+    assert Hub.objects.exists()
+
+
+def test_outside_demo_mode_the_published_password_is_never_set(settings: Any) -> None:
+    settings.DEMO_MODE = False
+    output = load()
+    line = next(line for line in output.splitlines() if line.startswith("Staff member"))
+    password = line.split()[-1]
+    assert password != DEMO_PASSWORD
+    assert DEMO_PASSWORD not in output
+    for login in DEMO_LOGINS:
+        assert not _signs_in(login.email, DEMO_PASSWORD), login.email
+    assert _signs_in(DEMO_LOGINS[0].email, password)
+    with pytest.raises(CommandError, match="random password"):
+        load(print_logins=True)

@@ -64,3 +64,16 @@ def make_ready(coordinator: Any, make_device: Callable[..., Device]) -> Callable
         return device
 
     return make
+
+
+def one_page_pdf() -> bytes:
+    """A real (blank, one page) PDF, as a wipe tool's certificate would be."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

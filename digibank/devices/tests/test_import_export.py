@@ -88,3 +88,61 @@ def test_export_follows_the_filters(
     sheet = load_workbook(io.BytesIO(response.content)).active
     tags = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert tags == {laptop.tag, monitor.tag}
+
+
+FIVE_MB = 5 * 1024 * 1024
+
+
+def _import(client: Any, hub: Any, raw: bytes) -> Any:
+    upload = SimpleUploadedFile("devices.csv", raw, "text/csv")
+    return client.post(reverse("devices:import", kwargs={"hub": hub.slug}), {"file": upload})
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        pytest.param(
+            b"kind," + b"x" * (FIVE_MB - 5),
+            "The first row is too long",
+            id="one-line-of-5-MB",
+        ),
+        pytest.param(
+            b"kind,make\n" + b"laptop," + b"A" * (FIVE_MB - 17),
+            "Row 1 cannot be read",
+            id="a-value-of-5-MB",
+        ),
+        pytest.param(
+            b"kind;make;" + b"x" * 3000 + b"\r\nlaptop;Dell\r\n",
+            "The first row is too long",
+            id="a-header-of-3-KB",
+        ),
+    ],
+)
+def test_a_huge_import_file_is_refused_with_a_clear_message(
+    coordinator: Any, client_for: Callable, hub: Any, raw: bytes, message: str
+) -> None:
+    response = _import(client_for(coordinator), hub, raw)
+    assert response.status_code == 200
+    assert "Nothing was imported" in response.text
+    assert message in response.text
+    assert not Device.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        ("kind,make,model", "laptop,Dell,Latitude 5490"),
+        ("kind;make;model", "laptop;Dell;Latitude 5490"),
+        ("kind\tmake\tmodel", "laptop\tDell\tLatitude 5490"),
+        ("kind", "laptop"),
+    ],
+)
+def test_comma_semicolon_and_tab_files_are_read(
+    coordinator: Any, client_for: Callable, hub: Any, header: str, row: str
+) -> None:
+    line_end = "\r" if header == "kind" else "\r\n"  # old Mac files end lines with \r only
+    response = _import(client_for(coordinator), hub, f"{header}{line_end}{row}{line_end}".encode())
+    assert response.status_code == 302
+    device = Device.objects.get(hub=hub)
+    assert device.kind == "laptop"
+    assert device.model == ("Latitude 5490" if "model" in header else "")

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from digibank.core.models import JournalEntry
-from digibank.devices.models import Repair, StockTakeSeen
+from digibank.devices.models import Repair, StockTake, StockTakeSeen
 from digibank.devices.services import device_transition, repair_record, stock_take_record
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +87,28 @@ def test_stock_take_needs_tags_and_own_location(
         stock_take_record(
             actor=coordinator, hub=hub, location=make_location(other_hub), tags=["DB00001230"]
         )
+
+
+def test_a_stock_take_of_100_000_scans_counts_each_device_once(
+    coordinator: Any, hub: Any, location: Any, make_device: Callable
+) -> None:
+    """A scanner that sends every tag many times (100,000 lines): de-duplicated in one
+    pass, each device seen once, unknown tags listed once in scanning order."""
+    here = [make_device(location=location) for _ in range(5)]
+    unknown_tags = [f"DB9{n:07d}" for n in range(2_000)]
+    scans = [device.tag for device in here] + unknown_tags
+    tags = [scans[n % len(scans)] for n in range(100_000)]
+    take, unknown = stock_take_record(actor=coordinator, hub=hub, location=location, tags=tags)
+    seen = list(StockTakeSeen.objects.filter(stock_take=take).values_list("device_id", flat=True))
+    assert sorted(seen) == sorted(device.pk for device in here)
+    assert unknown == unknown_tags
+
+
+def test_a_stock_take_of_100_000_different_tags_is_refused(
+    coordinator: Any, hub: Any, location: Any
+) -> None:
+    tags = [f"DB{n:08d}" for n in range(100_000)]
+    with pytest.raises(ValidationError) as refused:
+        stock_take_record(actor=coordinator, hub=hub, location=location, tags=tags)
+    assert refused.value.message_dict == {"tags": ["At most 5000 tags at a time."]}
+    assert not StockTake.objects.exists()

@@ -11,6 +11,8 @@ from django.urls import reverse
 from digibank.devices.models import DataWipe, Device, Repair, StockTake
 from digibank.devices.services import device_transition, repair_record, wipe_record
 
+from .conftest import one_page_pdf
+
 pytestmark = pytest.mark.django_db
 
 
@@ -176,14 +178,14 @@ def test_wipe_with_certificate_upload(
             "wiped_on": "2025-01-16",
             "result": "passed",
             "certificate_number": "BL-9",
-            "certificate": SimpleUploadedFile("cert.pdf", b"%PDF-1.4 x", "application/pdf"),
+            "certificate": SimpleUploadedFile("cert.pdf", one_page_pdf(), "application/pdf"),
         },
     )
     assert response.status_code == 302
     wipe = DataWipe.objects.get()
     download = client.get(url("wipe_certificate", hub, pk=device.pk, wipe_pk=wipe.pk))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 x"
+    assert b"".join(download.streaming_content) == one_page_pdf()
 
 
 def test_find_by_tag(coordinator: Any, client_for: Callable, hub: Any, make_device: Callable):

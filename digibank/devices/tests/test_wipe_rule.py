@@ -14,6 +14,8 @@ from django.utils import timezone
 from digibank.devices.models import DataWipe, Device
 from digibank.devices.services import device_transition, wipe_record
 
+from .conftest import one_page_pdf
+
 pytestmark = pytest.mark.django_db
 
 
@@ -110,5 +112,42 @@ def test_certificate_must_be_a_pdf(
     with pytest.raises(ValidationError) as exc:
         _wipe(coordinator, device, certificate=SimpleUploadedFile("c.exe", b"MZ"))
     assert "certificate" in exc.value.message_dict
-    wipe = _wipe(coordinator, device, certificate=SimpleUploadedFile("c.pdf", b"%PDF-1.4"))
+    wipe = _wipe(coordinator, device, certificate=SimpleUploadedFile("c.pdf", one_page_pdf()))
     assert (wipe.certificate.name or "").endswith(".pdf")
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+    b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00"
+    b"\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(PNG, id="png-renamed-to-pdf"),
+        pytest.param(b"%PDF-1.7\n" + PNG, id="pdf-signature-then-a-picture"),
+        pytest.param(b"%PDF-1.4", id="signature-only"),
+    ],
+)
+def test_a_certificate_is_judged_by_its_content_not_its_name(
+    coordinator: Any, make_device: Callable, settings: Any, tmp_path: Any, content: bytes
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    device = make_device()
+    with pytest.raises(ValidationError) as exc:
+        _wipe(coordinator, device, certificate=SimpleUploadedFile("certificate.pdf", content))
+    assert exc.value.message_dict["certificate"] == [
+        "This file is not a PDF. Save the certificate as PDF and upload that file."
+    ]
+    assert not DataWipe.objects.filter(device=device).exists()
+
+
+def test_a_real_pdf_is_taken_whatever_its_name(
+    coordinator: Any, make_device: Callable, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    device = make_device()
+    wipe = _wipe(coordinator, device, certificate=SimpleUploadedFile("scan", one_page_pdf()))
+    assert wipe.certificate.read() == one_page_pdf()

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.dates import DateField
 from digibank.core.validators import validate_no_national_number
 from digibank.network.models import Organisation, OrganisationKind, PartnerType
 from digibank.network.validators import normalise_enterprise_number, validate_enterprise_number
@@ -106,8 +107,8 @@ class GeneralForm(forms.Form):
         validators=[validate_no_national_number],
         help_text=_("What will the partnership do, for whom, and where? A few sentences."),
     )
-    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE_WIDGET)
-    ends_on = forms.DateField(
+    starts_on = DateField(label=_("Starts on"), required=False, widget=DATE_WIDGET)
+    ends_on = DateField(
         label=_("Ends on"),
         required=False,
         widget=DATE_WIDGET,
@@ -269,7 +270,7 @@ class AnswersForm(forms.Form):
                 field = forms.ChoiceField(choices=choices, **common)
                 initial = answer.text if answer else ""
             elif question.kind == QuestionKind.DATE:
-                field = forms.DateField(widget=DATE_WIDGET, **common)
+                field = DateField(widget=DATE_WIDGET, **common)
                 initial = answer.date if answer else None
             else:
                 field = forms.FileField(**common)

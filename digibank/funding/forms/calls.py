@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.dates import DateField
 from digibank.network.models import OrganisationKind, PartnerType, Region
 
 from ..models import Call, CallKind, Criterion, Goal, Question, QuestionKind, Round
@@ -172,11 +173,15 @@ class CallForm(forms.Form):
 
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("Name of the round"), max_length=100)
-    opens_on = forms.DateField(label=_("Opens on"), widget=DATE_WIDGET)
+    opens_on = DateField(
+        label=_("Opens on"), widget=DATE_WIDGET, first_year=FIRST_YEAR, last_year=LAST_YEAR
+    )
     opens_time = forms.TimeField(
         label=_("Opens at (time, Brussels)"), widget=TIME_WIDGET, initial=time(9, 0)
     )
-    closes_on = forms.DateField(label=_("Closes on"), widget=DATE_WIDGET)
+    closes_on = DateField(
+        label=_("Closes on"), widget=DATE_WIDGET, first_year=FIRST_YEAR, last_year=LAST_YEAR
+    )
     closes_time = forms.TimeField(
         label=_("Closes at (time, Brussels)"), widget=TIME_WIDGET, initial=time(17, 0)
     )

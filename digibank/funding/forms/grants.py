@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.dates import DateField
+
 from ..models import Grant, Instalment, Report
 from ..services.grants import TierInput, normalise_iban
 
@@ -93,7 +95,7 @@ class InstalmentForm(forms.Form):
         label=_("What for"), max_length=200, help_text=_("For example “Advance” or “Balance”.")
     )
     amount = EuroField(label=_("Amount in euros"), help_text=_("For example 210000 or 12,50."))
-    planned_on = forms.DateField(label=_("Planned for"), widget=DateInput())
+    planned_on = DateField(label=_("Planned for"), widget=DateInput())
     after_report = forms.ModelChoiceField(
         label=_("Paid after the report"),
         queryset=Report.objects.none(),
@@ -128,7 +130,7 @@ class InstalmentForm(forms.Form):
 
 
 class PaidForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    paid_on = DateField(label=_("Paid on"), widget=DateInput())
     reference = forms.CharField(
         label=_("Payment reference"),
         max_length=100,

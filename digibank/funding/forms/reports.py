@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digibank.core.dates import DateField
 from digibank.core.validators import validate_no_national_number
 
 from ..models import Report, ReportKind, ReportStatus
@@ -22,9 +23,9 @@ class DateInput(forms.DateInput):
 
 class ObligationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of report"), choices=ReportKind.choices)
-    period_start = forms.DateField(label=_("Period from"), widget=DateInput())
-    period_end = forms.DateField(label=_("Period until"), widget=DateInput())
-    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+    period_start = DateField(label=_("Period from"), widget=DateInput())
+    period_end = DateField(label=_("Period until"), widget=DateInput())
+    due_on = DateField(label=_("Due on"), widget=DateInput())
 
     @classmethod
     def initial_for(cls, report: Report) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
+from digibank.core.limits import FORM_OVERHEAD, accepts_uploads
 from digibank.core.pagination import paginate
 from digibank.network.models import Municipality, Postcode
 from digibank.network.registry import DashboardPanel
@@ -59,6 +60,9 @@ from ..models import (
 )
 from ..queries import applications as queries
 from ..services import applications as services
+from ..services.applications import MAX_UPLOAD_BYTES
+
+ANSWER_FILES_AT_ONCE = 5
 
 MAX_ID = 2**63 - 1
 
@@ -415,6 +419,7 @@ def edit_general(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@accepts_uploads(MAX_UPLOAD_BYTES + FORM_OVERHEAD)
 @login_required
 def edit_partners(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
@@ -454,6 +459,7 @@ def edit_partners(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@accepts_uploads(MAX_UPLOAD_BYTES + FORM_OVERHEAD)
 @login_required
 def edit_partner(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
     application = _application(request, pk)
@@ -695,6 +701,8 @@ def remove_budget_line(request: HttpRequest, pk: int, line_pk: int) -> HttpRespo
     )
 
 
+# Each file question takes a file; the page takes a few of them at once.
+@accepts_uploads(ANSWER_FILES_AT_ONCE * MAX_UPLOAD_BYTES + FORM_OVERHEAD)
 @login_required
 def edit_answers(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
@@ -738,6 +746,7 @@ def edit_answers(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@accepts_uploads(MAX_UPLOAD_BYTES + FORM_OVERHEAD)
 @login_required
 def edit_attachments(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)

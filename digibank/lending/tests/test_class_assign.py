@@ -61,3 +61,27 @@ def test_bad_columns_are_explained(
     )
     assert response.status_code == 200
     assert b"must name the columns" in response.content
+
+
+def test_a_value_too_long_to_read_is_refused_with_a_message(
+    client_for: Callable[[User], Client], coordinator: User, hub: Hub
+) -> None:
+    text = "given_name,family_name,tag\nLina,Janssens," + "A" * 150_000
+    response = client_for(coordinator).post(
+        lending_url(hub, "class_assign"), {"file": _csv(text), "class_name": "5A"}
+    )
+    assert response.status_code == 200
+    assert b"cannot be read" in response.content
+    assert not Loan.objects.exists()
+
+
+def test_a_class_list_with_old_mac_line_ends_is_read(
+    client_for: Callable[[User], Client], coordinator: User, hub: Hub, make_device: MakeDevice
+) -> None:
+    a = make_device()
+    text = f"given_name,family_name,tag\rLina,Janssens,{a.tag}\r"
+    response = client_for(coordinator).post(
+        lending_url(hub, "class_assign"), {"file": _csv(text), "class_name": "5A"}
+    )
+    assert response.status_code == 302
+    assert Loan.objects.count() == 1

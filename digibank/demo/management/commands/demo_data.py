@@ -4,17 +4,22 @@ manage.py demo_data                       # small: 8 hubs, a few hundred people
 manage.py demo_data --scale large         # 1,000,000 people for the benchmark
 manage.py demo_data --if-empty            # only when there are no hubs yet
 manage.py demo_data --print-logins        # the demo accounts, one per role
+
+Outside demo mode (DEMO_MODE off) it refuses a database that has accounts of real
+people, and the demo logins get a random password, printed once, instead of the
+published `digibank-demo`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from digibank.demo.build import build
 from digibank.demo.scales import SCALES
-from digibank.demo.seed_accounts import logins_table
+from digibank.demo.seed_accounts import logins_table, real_users
 from digibank.network.models import Hub
 
 
@@ -47,8 +52,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["print_logins"]:
+            if not settings.DEMO_MODE:
+                raise CommandError(
+                    "Outside demo mode the demo logins have a random password, shown once "
+                    "when the data was loaded."
+                )
             self.stdout.write(logins_table())
             return
+        if not settings.DEMO_MODE and (people := real_users().count()):
+            raise CommandError(
+                f"The database has {people} accounts of real people: demo data never goes "
+                "into a database in use. Start from a fresh database, or run in demo mode "
+                "(DEMO_MODE=1) on a demo server."
+            )
         hubs = Hub.objects.count()
         if hubs:
             if options["if_empty"]:
@@ -79,3 +95,7 @@ class Command(BaseCommand):
                 f"in {report.seconds:.1f} s."
             )
         )
+        if not settings.DEMO_MODE:
+            # Shown this once only: it is stored hashed.
+            self.stdout.write("Not in demo mode: the demo logins have this password:\n")
+            self.stdout.write(logins_table(password=report.logins_password))

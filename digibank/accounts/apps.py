@@ -12,5 +12,7 @@ class AccountsConfig(AppConfig):
             {
                 "account.two_factor_enabled": _("Two-factor sign-in set up"),
                 "account.two_factor_disabled": _("Two-factor sign-in switched off"),
+                "account.activated": _("Account activated"),
+                "member.accept": _("Invitation to the team accepted"),
             }
         )

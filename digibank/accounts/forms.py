@@ -51,3 +51,14 @@ class TokenForm(forms.Form):
                 _("This code is not right or has expired. Type the code your app shows now.")
             )
         return token
+
+
+class ActivationResendForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()

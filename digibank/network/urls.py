@@ -31,6 +31,16 @@ urlpatterns = [
     path("team/<int:pk>/role/", views.member_edit, name="member_edit"),
     path("team/<int:pk>/switch-off/", views.member_deactivate, name="member_deactivate"),
     path("team/<int:pk>/switch-on/", views.member_reactivate, name="member_reactivate"),
+    path(
+        "team/<int:pk>/invite-again/",
+        views.member_invitation_resend,
+        name="member_invitation_resend",
+    ),
+    path(
+        "team/<int:pk>/withdraw-invitation/",
+        views.member_invitation_cancel,
+        name="member_invitation_cancel",
+    ),
     path("journal/", views.journal, name="journal"),
     path("settings/", views.hub_settings, name="settings"),
 ]

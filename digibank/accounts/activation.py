@@ -58,9 +58,7 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.account_activate(
-                user=user, password=form.cleaned_data["new_password1"]
-            )
+            user = services.account_activate(user=user, password=form.cleaned_data["new_password1"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -126,9 +124,7 @@ def _accept(
         return render(request, "accounts/invitation.html", context)
     if new_account:
         login(request, membership.user, backend=BACKEND)
-    messages.success(
-        request, _("Welcome to the team of %(hub)s.") % {"hub": membership.hub.name}
-    )
+    messages.success(request, _("Welcome to the team of %(hub)s.") % {"hub": membership.hub.name})
     return redirect(reverse("network:dashboard", kwargs={"hub": membership.hub.slug}))
 
 

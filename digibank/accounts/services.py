@@ -122,7 +122,5 @@ def invitation_accept(*, membership: Membership, password: str = "") -> Membersh
         raise ValidationError(_("This account is switched off. Ask your coordinator."))
     membership.pending, membership.is_active = False, True
     membership.save(update_fields=["pending", "is_active", "updated_at"])
-    journal_write(
-        actor=user, action="member.accept", subject=membership, hub_id=membership.hub_id
-    )
+    journal_write(actor=user, action="member.accept", subject=membership, hub_id=membership.hub_id)
     return membership

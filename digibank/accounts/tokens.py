@@ -61,10 +61,10 @@ def membership_from_invitation(token: str) -> Membership | None:
         data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
     except signing.BadSignature:  # also SignatureExpired
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in "mu"):
         return None
     return (
         Membership.objects.select_related("user", "hub")
-        .filter(pk=data.get("m"), user_id=data.get("u"), pending=True)
+        .filter(pk=data["m"], user_id=data["u"], pending=True)
         .first()
     )

@@ -86,6 +86,7 @@ class NetworkConfig(AppConfig):
                 "partner.update": _("Partner changed"),
                 "partner.remove": _("Partner removed"),
                 "member.invite": _("Invited to the team"),
+                "member.add_requested": _("Added to the team at their own request"),
                 "member.invite_again": _("Invitation to the team sent again"),
                 "member.invite_cancel": _("Invitation to the team withdrawn"),
                 "member.role": _("Role of a team member changed"),

@@ -547,6 +547,27 @@ def member_invite(
     return membership
 
 
+@transaction.atomic
+def member_add_at_own_request(*, actor: User, hub: Hub, user: User, role: str) -> Membership:
+    """Put someone in a team who asked for it themselves, with an account whose address
+    they proved (the author of an approved application becomes its hub's coordinator):
+    active at once, no invitation to accept."""
+    if role not in HubRole.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if not user.is_active or user.activated_at is None:
+        raise ValidationError(_("This account is not activated: invite the person instead."))
+    _invitation_refused(user, hub, user.email)
+    membership = Membership.objects.create(user=user, hub=hub, role=role)
+    journal_write(
+        actor=actor,
+        action="member.add_requested",
+        subject=membership,
+        hub_id=hub.pk,
+        details={"role": role},
+    )
+    return membership
+
+
 def _pending(membership: Membership) -> None:
     if not membership.pending:
         raise ValidationError(_("This invitation was already accepted or withdrawn."))

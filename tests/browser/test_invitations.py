@@ -61,7 +61,8 @@ def test_a_new_volunteer_accepts_an_invitation(site: Site, coordinator: User, hu
     assert site.path == f"/h/{hub.slug}/"
     expect(page.locator("header")).to_contain_text(hub.name)
     membership = Membership.objects.get(user__email="vera@example.org")
-    assert membership.is_active and not membership.pending
+    assert membership.is_active
+    assert not membership.pending
 
     site.visit(invitation)  # used: a clear message, no error
     expect(page.locator("h1")).to_contain_text("werkt niet meer")

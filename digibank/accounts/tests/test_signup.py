@@ -61,7 +61,8 @@ def test_a_new_account_is_inactive_and_holds_nothing_until_activated(
         response = sign_up(client, "Rita@Example.org")
     assert response["Location"] == reverse("accounts:check_mailbox")
     user = User.objects.get(email="rita@example.org")
-    assert user.awaits_activation and not user.has_usable_password()
+    assert user.awaits_activation
+    assert not user.has_usable_password()
     # Not signed in, and it cannot be: no password, and an inactive account's session
     # is refused, so its organisation link opens nothing.
     assert client.get(APPLY)["Location"].startswith(reverse("accounts:login"))
@@ -75,7 +76,8 @@ def test_a_new_account_is_inactive_and_holds_nothing_until_activated(
     assert "rita@example.org" in page.text
     assert choose_password(client, link)["Location"] == APPLY
     user.refresh_from_db()
-    assert user.is_active and user.activated_at is not None
+    assert user.is_active
+    assert user.activated_at is not None
     assert user.check_password(NEW_PASSWORD)
     assert "Vzw Digitaal" in client.get(APPLY).text
 
@@ -99,7 +101,8 @@ def test_the_same_answer_whether_or_not_the_address_has_an_account(
     assert "already have" in notice[0].subject
     assert reverse("accounts:password_reset") in notice[0].body
     owner.refresh_from_db()
-    assert owner.check_password(TEST_PASSWORD) and owner.full_name == "Karel Known"
+    assert owner.check_password(TEST_PASSWORD)
+    assert owner.full_name == "Karel Known"
     assert not Applicant.objects.filter(user=owner).exists()
     assert User.objects.filter(email__iexact="known@example.org").count() == 1
 

@@ -63,7 +63,8 @@ def test_a_pending_membership_grants_nothing(
     colleague = make_user(email="colleague@example.org", full_name="Cora Colleague")
     with django_capture_on_commit_callbacks(execute=True):
         membership = invite(coordinator, hub, "Colleague@Example.org", name="Typed Name")
-    assert membership.pending and not membership.is_active
+    assert membership.pending
+    assert not membership.is_active
     assert membership.user.full_name == "Cora Colleague"  # the account's own name
     client = client_for(colleague)
     assert client.get(dashboard(hub)).status_code == 404
@@ -95,11 +96,13 @@ def test_the_owner_says_yes_through_the_link_while_signed_in(
     assert stranger.post(link).status_code == 403
     client = client_for(colleague)
     page = client.get(link)
-    assert page.status_code == 200 and hub.name in page.text
+    assert page.status_code == 200
+    assert hub.name in page.text
     assert Membership.objects.get(pk=membership.pk).pending  # opening the link grants nothing
     assert client.post(link)["Location"] == dashboard(hub)
     membership.refresh_from_db()
-    assert membership.is_active and not membership.pending
+    assert membership.is_active
+    assert not membership.pending
     assert client.get(dashboard(hub)).status_code == 200
     assert "does not work any more" in client.get(link).text  # used
     assert JournalEntry.objects.filter(action="member.accept", actor=colleague).exists()
@@ -115,12 +118,14 @@ def test_a_new_person_chooses_a_password_and_joins(
     client = Client()
     link = link_in_mail("nieuw@example.org", INVITATION)
     short = client.post(link, {"new_password1": "kort", "new_password2": "kort"})
-    assert short.status_code == 200 and "There is a problem" in short.text
+    assert short.status_code == 200
+    assert "There is a problem" in short.text
     accepted = client.post(link, {"new_password1": PASSWORD, "new_password2": PASSWORD})
     assert accepted["Location"] == dashboard(hub)
     assert client.get(dashboard(hub)).status_code == 200
     user.refresh_from_db()
-    assert user.is_active and user.check_password(PASSWORD)
+    assert user.is_active
+    assert user.check_password(PASSWORD)
 
 
 def test_who_registered_the_address_first_gains_nothing(
@@ -146,7 +151,8 @@ def test_who_registered_the_address_first_gains_nothing(
     assert squatted.awaits_activation
     with django_capture_on_commit_callbacks(execute=True):
         membership = invite(coordinator, hub, "new.colleague@example.org", name="Nele Nieuw")
-    assert membership.pending and not membership.is_active
+    assert membership.pending
+    assert not membership.is_active
     assert membership.user.full_name == "Nele Nieuw"  # an unproven account has no name yet
 
     # Even an activated account (through the sign-up link) has no access to the hub:
@@ -189,7 +195,8 @@ def test_the_team_page_lists_pending_invitations_to_send_again_or_withdraw(
     assert "Invited, has not said yes yet" in page.text
     resend_url = team_url("member_invitation_resend", hub, pk=membership.pk)
     cancel_url = team_url("member_invitation_cancel", hub, pk=membership.pk)
-    assert resend_url in page.text and cancel_url in page.text
+    assert resend_url in page.text
+    assert cancel_url in page.text
     first_link = link_in_mail("vera@example.org", INVITATION)
 
     assert client.get(resend_url).status_code == 405
@@ -222,3 +229,22 @@ def test_only_coordinators_resend_or_withdraw(
             == 404
         )
     assert Membership.objects.get(pk=membership.pk).pending
+
+
+def test_added_at_own_request_only_with_an_activated_account(
+    hub: Hub, coordinator: User, make_user: Callable[..., User]
+) -> None:
+    """The author of an approved application becomes its hub's coordinator at once; an
+    account whose address was never proven is refused."""
+    unproven = User.objects.create_user(email="unproven@example.org", is_active=False)
+    with pytest.raises(ValidationError, match="not activated"):
+        services.member_add_at_own_request(
+            actor=coordinator, hub=hub, user=unproven, role=HubRole.COORDINATOR
+        )
+    assert not Membership.objects.filter(user=unproven).exists()
+    author = make_user(email="author@example.org")
+    membership = services.member_add_at_own_request(
+        actor=coordinator, hub=hub, user=author, role=HubRole.COORDINATOR
+    )
+    assert membership.is_active
+    assert not membership.pending

@@ -43,7 +43,8 @@ def test_new_person_gets_an_inactive_account_a_pending_membership_and_an_email(
     assert user.preferred_language == "fr"
     assert not user.has_usable_password()
     assert user.awaits_activation
-    assert membership.pending and not membership.is_active
+    assert membership.pending
+    assert not membership.is_active
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["nieuw@example.org"]
@@ -80,7 +81,8 @@ def test_existing_user_gets_a_pending_membership_and_keeps_their_name(
     assert membership.user == elsewhere
     elsewhere.refresh_from_db()
     assert elsewhere.full_name != "Other"
-    assert membership.pending and not membership.is_active
+    assert membership.pending
+    assert not membership.is_active
     assert [message.to for message in mail.outbox] == [["elders@example.org"]]
     assert "/accounts/invitation/" in str(mail.outbox[0].body)
     assert elsewhere.memberships.count() == 2

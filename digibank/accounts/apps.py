@@ -7,6 +7,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from digibank.core.journal import register_actions
+        from digibank.core.schedule import register_daily
+
+        from . import tasks
+
+        register_daily(tasks.forget_old_rate_counters)
 
         register_actions(
             {

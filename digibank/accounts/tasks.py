@@ -4,15 +4,17 @@ password-reset link."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 
-from .models import User
+from .models import RateCounter, User
 from .tokens import activation_path_kwargs
 
 
@@ -67,3 +69,11 @@ def send_password_reset(email: str, domain: str, use_https: bool) -> None:
             subject_template_name="accounts/password_reset_subject.txt",
             email_template_name="accounts/password_reset_email.txt",
         )
+
+
+@task
+def forget_old_rate_counters() -> int:
+    """Daily: drop counters untouched for a day (every window is shorter), so the table
+    holds only recent addresses. Returns how many were dropped."""
+    deleted, _ = RateCounter.objects.filter(last_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return deleted

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db.models import F
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -136,3 +137,18 @@ def test_password_reset_is_limited_per_address_and_per_ip(staff: User, settings:
     over = one_ip.post(reverse("accounts:password_reset"), {"email": staff.email})
     assert over.status_code == 429
     assert '<html lang="fr"' in over.text
+
+
+@pytest.mark.django_db
+def test_old_counters_are_forgotten_daily(client: Client) -> None:
+    from digibank.accounts import tasks
+    from digibank.core.schedule import DAILY_TASKS
+
+    assert tasks.forget_old_rate_counters in DAILY_TASKS
+    sign_in(client, "someone@example.org", "wrong-password")
+    RateCounter.objects.update(last_at=F("last_at") - timedelta(days=2))
+    sign_in(Client(REMOTE_ADDR="192.0.2.77"), "someone@example.org", "wrong-password")
+    tasks.forget_old_rate_counters.call()
+    assert list(RateCounter.objects.values_list("key", flat=True)) == [
+        "login-failure:ip:192.0.2.77"
+    ]

@@ -98,7 +98,7 @@ def test_the_same_answer_whether_or_not_the_address_has_an_account(
     # organisation typed by whoever used their address was not made.
     notice = [message for message in mail.outbox if message.to == ["known@example.org"]]
     assert len(notice) == 1
-    assert "already have" in notice[0].subject
+    assert notice[0].subject == "Je hebt al een digibank-account"  # in the owner's language
     assert reverse("accounts:password_reset") in notice[0].body
     owner.refresh_from_db()
     assert owner.check_password(TEST_PASSWORD)

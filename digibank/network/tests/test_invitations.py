@@ -248,3 +248,23 @@ def test_added_at_own_request_only_with_an_activated_account(
     )
     assert membership.is_active
     assert not membership.pending
+
+
+def test_pages_with_invitations_have_bounded_queries(
+    hub: Hub,
+    coordinator: User,
+    client_for: Callable[[User], Client],
+    django_assert_max_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    for number in range(25):
+        invite(coordinator, hub, f"invited{number}@example.org", HubRole.STAFF, f"Person {number}")
+    client = client_for(coordinator)
+    with django_assert_max_num_queries(7):
+        page = client.get(team_url("members", hub))
+    assert page.text.count("Withdraw the invitation") == 24  # 25 rows per page, one is you
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(coordinator, hub, "last@example.org", HubRole.STAFF, "Last Person")
+    link = link_in_mail("last@example.org", INVITATION)
+    with django_assert_max_num_queries(4):
+        assert Client().get(link).status_code == 200

@@ -199,6 +199,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "digibank.accounts.views.locked_out"
 AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or behind this many reverse proxies (each appending
+# to X-Forwarded-For) the entry that many from the right. Used by axes and rate limits.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "digibank.accounts.throttle.client_ip"
 
 OTP_TOTP_ISSUER = "digibank"
 

@@ -10,6 +10,11 @@ class AccountsConfig(AppConfig):
         from django.core import checks
 
         from digibank.core.journal import register_actions
+        from digibank.core.schedule import register_daily
+
+        from . import tasks
+
+        register_daily(tasks.forget_old_rate_counters)
 
         from . import checks as account_checks
         from .middleware import on_sign_in
@@ -21,6 +26,8 @@ class AccountsConfig(AppConfig):
                 "account.two_factor_reset": _("Two-factor sign-in reset"),
                 "account.recovery_codes_renewed": _("New recovery codes made"),
                 "account.recovery_code_used": _("Signed in with a recovery code"),
+                "account.activated": _("Account activated"),
+                "member.accept": _("Invitation to the team accepted"),
             }
         )
         user_logged_in.connect(on_sign_in, dispatch_uid="accounts.idle_timeout_stamp")

@@ -97,3 +97,14 @@ class TokenForm(forms.Form):
                 )
             )
         self.verified_device = device
+
+
+class ActivationResendForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()

@@ -64,6 +64,9 @@ class TwoFactorRequiredMiddleware:
             and not is_open_view(request)
             and asks_for_second_factor(user)
         ):
+            if request.method == "GET" and "HX-Request" not in request.headers:
+                # Back to the page asked for (an invitation link, say) once confirmed.
+                return redirect_to_login(request.get_full_path(), "accounts:two_factor")
             return redirect("accounts:two_factor")
         return self.get_response(request)
 

@@ -18,6 +18,10 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
+        # An account made here is in use at once (admins, seeds, tests); self sign-up
+        # and invitations make theirs inactive until the address is proven.
+        if extra.get("is_active", True):
+            extra.setdefault("activated_at", timezone.now())
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
@@ -40,6 +44,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Platform admins: manage programmes, hubs and accounts through the admin site.
     is_staff = models.BooleanField(_("platform admin"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # When the owner of the address first proved it (an activation or invitation link);
+    # empty while a signed-up or invited account waits for that.
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -53,6 +60,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def awaits_activation(self) -> bool:
+        """Signed up or invited, but the address was never proven: holds nothing yet."""
+        return not self.is_active and self.activated_at is None
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -68,10 +80,17 @@ class Membership(TimestampedModel):
     hub = models.ForeignKey("network.Hub", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=HubRole.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # Invited, waiting for the account's owner to accept through the e-mailed link.
+    # A pending membership grants nothing: it is never active.
+    pending = models.BooleanField(_("invitation not accepted yet"), default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "hub"], name="membership_one_per_hub"),
+            models.CheckConstraint(
+                condition=~models.Q(pending=True, is_active=True),
+                name="membership_pending_grants_nothing",
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=HubRole.values), name="membership_role_known"
             ),
@@ -110,3 +129,16 @@ class ProgrammeRole(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.programme}"
+
+
+class RateCounter(models.Model):
+    """How often something was tried for one key (an IP address, an e-mail address)
+    since `started_at`: the shared store for rate limits across web processes."""
+
+    key = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

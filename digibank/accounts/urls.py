@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import activation, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -25,4 +25,8 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("activate/<uidb64>/<token>/", activation.activate, name="activate"),
+    path("activate/again/", activation.activation_resend, name="activation_resend"),
+    path("check-your-mailbox/", activation.check_mailbox, name="check_mailbox"),
+    path("invitation/<str:token>/", activation.invitation, name="invitation"),
 ]

@@ -7,7 +7,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import services
+from . import services, throttle
+from .activation import PasswordResetView
 from .forms import EmailAuthenticationForm, TokenForm
 from .models import Membership
 from .scoping import HubRequest, get_for_hub, hub_view
@@ -29,6 +30,17 @@ class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Many failures from one IP, whatever the usernames: each next try waits longer.
+        if wait := throttle.sign_in_wait(request):
+            return throttle.too_many_requests(request, wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+            throttle.sign_in_failed(self.request)
+        return super().form_invalid(form)
 
 
 def locked_out(request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -170,12 +182,7 @@ password_change = auth_views.PasswordChangeView.as_view(
 )
 
 
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset.html",
-    email_template_name="accounts/password_reset_email.txt",
-    subject_template_name="accounts/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
-)
+password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )

@@ -442,7 +442,7 @@ def _lock_team(membership: Membership) -> None:
     )
     list(coordinators.order_by("pk").values_list("pk", flat=True))
     list(Membership.objects.select_for_update().filter(pk=membership.pk).values_list("pk"))
-    membership.refresh_from_db(fields=["role", "is_active"])
+    membership.refresh_from_db(fields=["role", "is_active", "pending"])
 
 
 def _other_active_coordinators(membership: Membership) -> bool:
@@ -466,6 +466,46 @@ def _keep_a_coordinator(membership: Membership) -> None:
         )
 
 
+def _invitation_refused(user: User, hub: Hub, email: str) -> None:
+    existing = Membership.objects.filter(user=user, hub=hub).first()
+    if existing is None:
+        return
+    if existing.pending:
+        message = _("%(email)s is invited already. Send the invitation again from the team page.")
+    elif existing.is_active:
+        message = _("%(email)s is already on the team.")
+    else:
+        message = _("%(email)s is on the team but switched off. Switch them on again instead.")
+    raise ValidationError({"email": message % {"email": email}})
+
+
+def _invitee(*, email: str, full_name: str, language: str) -> tuple[User, bool]:
+    """The account to invite: the one with this address, or a new inactive one. An account
+    whose address was never proven belongs to nobody yet and takes the typed name."""
+    user = User.objects.filter(email__iexact=email).first()
+    full_name = full_name.strip()
+    if user is not None:
+        if user.awaits_activation and full_name:
+            user.full_name = full_name[:150]
+            user.save(update_fields=["full_name"])
+        return user, False
+    if not full_name:
+        raise ValidationError({"full_name": _("Enter the person's full name.")})
+    user = User.objects.create_user(
+        email=email, full_name=full_name, preferred_language=language, is_active=False
+    )
+    return user, True
+
+
+def _send_invitation(membership: Membership, base_url: str) -> None:
+    from .tasks import send_member_invitation
+
+    membership_id = membership.pk
+    transaction.on_commit(
+        lambda: send_member_invitation.enqueue(membership_id=membership_id, base_url=base_url)
+    )
+
+
 @transaction.atomic
 def member_invite(
     *,
@@ -477,37 +517,24 @@ def member_invite(
     language: str,
     base_url: str,
 ) -> Membership:
-    """Add someone to the hub team. A new person gets an account without a password and
-    an e-mail, in their language, with a link to choose one."""
+    """Invite someone to the hub team: a pending membership, which grants nothing until
+    the owner of the address accepts it through the e-mailed link (a new person chooses
+    their password there). An existing account keeps its own name."""
     if role not in HubRole.values:
         raise ValidationError({"role": _("Choose a role.")})
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
-        existing = Membership.objects.filter(user=user, hub=hub).first()
-        if existing is not None:
-            message = (
-                _("%(email)s is already on the team.")
-                if existing.is_active
-                else _("%(email)s is on the team but switched off. Switch them on again instead.")
-            )
-            raise ValidationError({"email": message % {"email": email}})
-    new_account = user is None
+        _invitation_refused(user, hub, email)
     try:
         with transaction.atomic():  # a concurrent invitation may have won the race
-            if user is None:
-                if not full_name.strip():
-                    raise ValidationError({"full_name": _("Enter the person's full name.")})
-                user = User.objects.create_user(
-                    email=email,
-                    password=None,
-                    full_name=full_name.strip(),
-                    preferred_language=language,
-                )
-            membership = Membership.objects.create(user=user, hub=hub, role=role)
+            user, new_account = _invitee(email=email, full_name=full_name, language=language)
+            membership = Membership.objects.create(
+                user=user, hub=hub, role=role, is_active=False, pending=True
+            )
     except IntegrityError as error:
         raise ValidationError(
-            {"email": _("%(email)s is already on the team.") % {"email": email}}
+            {"email": _("%(email)s is invited already.") % {"email": email}}
         ) from error
     journal_write(
         actor=actor,
@@ -516,16 +543,60 @@ def member_invite(
         hub_id=hub.pk,
         details={"role": role, "new_account": new_account},
     )
-    if new_account:
-        from .tasks import send_member_invitation
-
-        user_id, hub_id = user.pk, hub.pk
-        transaction.on_commit(
-            lambda: send_member_invitation.enqueue(
-                user_id=user_id, hub_id=hub_id, base_url=base_url
-            )
-        )
+    _send_invitation(membership, base_url)
     return membership
+
+
+@transaction.atomic
+def member_add_at_own_request(*, actor: User, hub: Hub, user: User, role: str) -> Membership:
+    """Put someone in a team who asked for it themselves, with an account whose address
+    they proved (the author of an approved application becomes its hub's coordinator):
+    active at once, no invitation to accept."""
+    if role not in HubRole.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if not user.is_active or user.activated_at is None:
+        raise ValidationError(_("This account is not activated: invite the person instead."))
+    _invitation_refused(user, hub, user.email)
+    membership = Membership.objects.create(user=user, hub=hub, role=role)
+    journal_write(
+        actor=actor,
+        action="member.add_requested",
+        subject=membership,
+        hub_id=hub.pk,
+        details={"role": role},
+    )
+    return membership
+
+
+def _pending(membership: Membership) -> None:
+    if not membership.pending:
+        raise ValidationError(_("This invitation was already accepted or withdrawn."))
+
+
+@transaction.atomic
+def member_invitation_resend(*, actor: User, membership: Membership, base_url: str) -> None:
+    _lock_team(membership)
+    _pending(membership)
+    journal_write(
+        actor=actor, action="member.invite_again", subject=membership, hub_id=membership.hub_id
+    )
+    _send_invitation(membership, base_url)
+
+
+@transaction.atomic
+def member_invitation_cancel(*, actor: User, membership: Membership) -> None:
+    """Withdraw an invitation: its link stops working. The account stays (it may be in
+    use elsewhere)."""
+    _lock_team(membership)
+    _pending(membership)
+    journal_write(
+        actor=actor,
+        action="member.invite_cancel",
+        subject=membership,
+        hub_id=membership.hub_id,
+        details={"email": membership.user.email, "role": membership.role},
+    )
+    membership.delete()
 
 
 @transaction.atomic
@@ -553,6 +624,10 @@ def member_change_role(*, actor: User, membership: Membership, role: str) -> Mem
 @transaction.atomic
 def member_set_active(*, actor: User, membership: Membership, active: bool) -> Membership:
     _lock_team(membership)
+    if membership.pending:
+        raise ValidationError(
+            _("This person has not accepted the invitation yet: only they can say yes.")
+        )
     if membership.is_active == active:
         return membership
     if not active:

@@ -2,36 +2,37 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from digibank.accounts.models import User
-
-from .models import Hub
+from digibank.accounts.models import Membership
+from digibank.accounts.tokens import invitation_token
 
 
 @task
-def send_member_invitation(user_id: int, hub_id: int, base_url: str) -> None:
-    """E-mail a new team member, in their language, a link to choose a password."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    hub = Hub.objects.filter(pk=hub_id).first()
-    if user is None or hub is None:
+def send_member_invitation(membership_id: int, base_url: str) -> None:
+    """E-mail an invited person, in their language, the link to accept the invitation
+    (and, for a new account, to choose a password)."""
+    membership = (
+        Membership.objects.select_related("user", "hub").filter(pk=membership_id, pending=True)
+    ).first()
+    if membership is None:
         return
+    user = membership.user
     with translation.override(user.preferred_language or "nl"):
         link = base_url.rstrip("/") + reverse(
-            "accounts:password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
+            "accounts:invitation", kwargs={"token": invitation_token(membership)}
         )
-        context = {"user": user, "hub": hub, "link": link}
+        context = {
+            "user": user,
+            "hub": membership.hub,
+            "role": membership.get_role_display(),
+            "link": link,
+            "new_account": user.awaits_activation,
+        }
         subject = render_to_string("network/email/invitation_subject.txt", context)
         body = render_to_string("network/email/invitation.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])

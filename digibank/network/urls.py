@@ -38,6 +38,16 @@ urlpatterns = [
         account_views.member_two_factor_reset,
         name="member_two_factor_reset",
     ),
+    path(
+        "team/<int:pk>/invite-again/",
+        views.member_invitation_resend,
+        name="member_invitation_resend",
+    ),
+    path(
+        "team/<int:pk>/withdraw-invitation/",
+        views.member_invitation_cancel,
+        name="member_invitation_cancel",
+    ),
     path("journal/", views.journal, name="journal"),
     path("settings/", views.hub_settings, name="settings"),
 ]

@@ -10,13 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from digibank.accounts.activation import base_url
 from digibank.accounts.models import Membership, User
 from digibank.accounts.reads import note_read, reads_personal_data
 from digibank.accounts.roles import HubRole
 from digibank.accounts.scoping import get_for_hub, hub_view, programme_view, programmes_for
+from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
 
@@ -347,17 +350,45 @@ def member_invite(request: HttpRequest) -> HttpResponse:
                 full_name=data["full_name"],
                 role=data["role"],
                 language=data["language"],
-                base_url=f"{request.scheme}://{request.get_host()}",
+                base_url=base_url(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(
                 request,
-                _("%(name)s is on the team now.") % {"name": membership.user.full_name},
+                _(
+                    "We sent an invitation to %(name)s (%(email)s). They join the team "
+                    "once they say yes through the link in that e-mail."
+                )
+                % {"name": membership.user.full_name, "email": membership.user.email},
             )
             return redirect("network:members", hub=_hub(request).slug)
     return render(request, "network/member_invite.html", {"form": form})
+
+
+@hub_view("members.manage")
+def member_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request, pk)
+    return perform(
+        request,
+        lambda: services.member_invitation_resend(
+            actor=_actor(request), membership=membership, base_url=base_url(request)
+        ),
+        success=_("The invitation is sent again to %(email)s.") % {"email": membership.user.email},
+        then=reverse("network:members", kwargs={"hub": _hub(request).slug}),
+    )
+
+
+@hub_view("members.manage")
+def member_invitation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request, pk)
+    return perform(
+        request,
+        lambda: services.member_invitation_cancel(actor=_actor(request), membership=membership),
+        success=_("The invitation to %(email)s is withdrawn.") % {"email": membership.user.email},
+        then=reverse("network:members", kwargs={"hub": _hub(request).slug}),
+    )
 
 
 def _membership(request: HttpRequest, pk: int) -> Membership:

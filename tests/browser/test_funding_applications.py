@@ -6,9 +6,11 @@ the application frozen."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -64,18 +66,31 @@ def test_register_write_and_submit_an_application(
     )
     page = site.page
 
-    # A visitor follows the round's link, registers, and comes back to start.
+    # A visitor follows the round's link and registers; the account starts once they
+    # follow the e-mailed link and choose a password, and they come back to start.
     site.visit(f"/apply/new/{round_.pk}/")
     site.click(page.locator("main a[href^='/apply/register/']"))
     form = site.main_form()
     form.locator("input[name=full_name]").fill("Ilse Aanvrager")
     form.locator("input[name=email]").fill(EMAIL)
-    form.locator("input[name=password]").fill("een-lang-en-goed-wachtwoord")
     form.locator("input[name=enterprise_number]").fill(_number(2076001))
     form.locator("input[name=organisation_name]").fill("Stad Mechelen")
     form.locator("select[name=organisation_kind]").select_option("local_government")
     site.submit(form.locator("button[type=submit]"))
+    assert site.path == "/accounts/check-your-mailbox/"
+    expect(page.locator("h1")).to_contain_text("Kijk in je mailbox")
+    assert not User.objects.get(email=EMAIL).is_active
+
+    (message,) = mail.outbox
+    found = re.search(r"http\S+/accounts/activate/\S+", str(message.body))
+    assert found is not None
+    site.visit(found.group(0))
+    form = site.main_form()
+    form.locator("input[name=new_password1]").fill("een-lang-en-goed-wachtwoord")
+    form.locator("input[name=new_password2]").fill("een-lang-en-goed-wachtwoord")
+    site.submit(form.locator("button[type=submit]"))
     assert site.path == f"/apply/new/{round_.pk}/"
+    assert User.objects.get(email=EMAIL).is_active
 
     form = site.main_form()
     expect(form.locator("input[name=lead_organisation]")).to_be_checked()

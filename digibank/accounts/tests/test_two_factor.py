@@ -26,7 +26,7 @@ def test_coordinator_must_set_up_two_factor_before_anything_else(
     dashboard = reverse("network:dashboard", kwargs={"hub": hub.slug})
     response = client.get(dashboard)
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:two_factor")
+    assert response["Location"].partition("?")[0] == reverse("accounts:two_factor")
 
     setup = client.get(reverse("accounts:two_factor"))
     assert setup.status_code == 200
@@ -71,7 +71,7 @@ def test_every_role_that_reads_personal_data_must_use_two_factor(
         user = make_user(is_staff=True)
     response = client_for(user).get(reverse("core:home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:two_factor")
+    assert response["Location"].partition("?")[0] == reverse("accounts:two_factor")
 
 
 def test_a_partner_viewer_is_not_forced(enforced, client_for, make_user, hub):

@@ -58,17 +58,10 @@ class OrganisationFieldsMixin(forms.Form):
 class RegisterForm(OrganisationFieldsMixin):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
-    password = forms.CharField(
-        label=_("Choose a password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters. Do not use a password you use elsewhere."),
-    )
 
     field_order = [
         "full_name",
         "email",
-        "password",
         "enterprise_number",
         "organisation_name",
         "organisation_kind",

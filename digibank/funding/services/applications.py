@@ -14,7 +14,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digibank.accounts.models import User
+from digibank.accounts.services import address_in_use, signup_account
 from digibank.core.journal import journal_write
 from digibank.core.validators import refuse_national_numbers
 from digibank.network.models import Municipality, Organisation, OrganisationKind, PartnerType
@@ -187,14 +187,17 @@ def applicant_register(
     *,
     full_name: str,
     email: str,
-    password: str,
     enterprise_number: str,
     organisation_name: str = "",
     organisation_kind: str = "",
     language: str = "nl",
-) -> Applicant:
-    """A new user who asks to speak for an organisation: creates the user, the
-    organisation when it is new, and a pending applicant (see _join)."""
+    base_url: str,
+    next_url: str = "",
+) -> Applicant | None:
+    """A new user who speaks for an organisation: an inactive account (activated through
+    the e-mailed link, where its owner chooses the password) with the organisation when it
+    is new, and a pending applicant (see _join); both inert until activation. None when
+    the address has an account in use (its owner is told by e-mail, not on screen)."""
     email = User.objects.normalize_email((email or "").strip()).lower()
     full_name = " ".join((full_name or "").split())
     errors: dict[str, list[str]] = {}
@@ -202,23 +205,26 @@ def applicant_register(
         errors["full_name"] = [_("Type your name.")]
     if not email:
         errors["email"] = [_("Type your e-mail address.")]
-    elif User.objects.filter(email__iexact=email).exists():
-        errors["email"] = [
-            _("There is already an account with this e-mail address. Sign in instead.")
-        ]
-    candidate = User(email=email, full_name=full_name)
-    try:
-        validate_password(password, user=candidate)
-    except ValidationError as error:
-        errors["password"] = list(error.messages)
     if errors:
         raise ValidationError(errors)
-    organisation, _created = _organisation_for(
-        enterprise_number=enterprise_number, name=organisation_name, kind=organisation_kind
+    in_use = address_in_use(email)
+    with transaction.atomic():  # the same checks either way; nothing kept for an address
+        organisation, _created = _organisation_for(  # in use, so the answer is the same
+            enterprise_number=enterprise_number, name=organisation_name, kind=organisation_kind
+        )
+        if in_use:
+            transaction.set_rollback(True)
+    user = signup_account(
+        email=email,
+        full_name=full_name[:150],
+        language=language,
+        base_url=base_url,
+        next_url=next_url,
     )
-    user = User.objects.create_user(
-        email=email, password=password, full_name=full_name[:150], preferred_language=language
-    )
+    if user is None:
+        return None
+    # An earlier, never activated sign-up holds nothing; a refusal stays on record.
+    Applicant.objects.filter(user=user, revoked_at__isnull=True).delete()
     applicant = _join(user=user, organisation=organisation)
     journal_write(
         actor=user,

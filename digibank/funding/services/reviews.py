@@ -357,15 +357,9 @@ def _hub_create(*, actor: Any, application: Application) -> Hub:
             partner_type=partner.partner_type,
             role=partner.role,
         )
-    author = application.created_by
-    network_services.member_invite(
-        actor=actor,
-        hub=hub,
-        email=author.email,
-        full_name=author.full_name,
-        role=HubRole.COORDINATOR,
-        language=author.preferred_language,
-        base_url="",
+    # The author asked to run this hub by applying: no invitation to accept.
+    network_services.member_add_at_own_request(
+        actor=actor, hub=hub, user=application.created_by, role=HubRole.COORDINATOR
     )
     return hub
 

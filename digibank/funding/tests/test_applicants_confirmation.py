@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from digibank.accounts.services import account_activate
 from digibank.core.models import JournalEntry
 from digibank.funding.models import Applicant, Application, ApplicationStatus
 from digibank.funding.services import applications as services
@@ -31,15 +32,20 @@ def url(name: str, **kwargs: Any) -> str:
 
 
 def _register(name: str, number: str = REAL_NUMBER) -> Applicant:
+    """Sign up and activate the account, as the owner of the address would."""
     slug = name.split()[0].lower()
-    return services.applicant_register(
+    applicant = services.applicant_register(
         full_name=name,
         email=f"{slug}@example.org",
-        password="een-lang-en-goed-wachtwoord",
         enterprise_number=number,
         organisation_name="OCMW Echt",
         organisation_kind=OrganisationKind.LOCAL_GOVERNMENT,
+        base_url="https://digibank.example",
     )
+    assert applicant is not None
+    account_activate(user=applicant.user, password="een-lang-en-goed-wachtwoord")
+    applicant.user.refresh_from_db()
+    return applicant
 
 
 def _start(applicant: Applicant, call: Any, title: str) -> Application:

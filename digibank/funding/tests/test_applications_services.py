@@ -11,6 +11,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -38,11 +39,13 @@ def _register(number: str, **extra: Any) -> Applicant:
     data = {
         "full_name": "Nina Nieuw",
         "email": f"nina{number}@example.org",
-        "password": "een-lang-en-goed-wachtwoord",
         "enterprise_number": number,
+        "base_url": "https://digibank.example",
     }
     data.update(extra)
-    return services.applicant_register(**data)
+    applicant = services.applicant_register(**data)
+    assert applicant is not None
+    return applicant
 
 
 def test_a_new_organisation_is_created_and_its_first_registrant_waits() -> None:
@@ -53,7 +56,9 @@ def test_a_new_organisation_is_created_and_its_first_registrant_waits() -> None:
     )
     assert applicant.is_pending
     assert applicant.organisation.enterprise_number == enterprise_number(2076001)
-    assert applicant.user.check_password("een-lang-en-goed-wachtwoord")
+    # Inert until the owner of the address follows the activation link.
+    assert applicant.user.awaits_activation
+    assert not applicant.user.has_usable_password()
     assert JournalEntry.objects.filter(action="funding.applicant_register").exists()
 
 
@@ -67,19 +72,27 @@ def test_registration_normalises_the_number_and_needs_name_and_kind_when_new() -
     assert applicant.organisation.enterprise_number == number
 
 
-def test_registration_refuses_a_bad_number_a_weak_password_and_a_known_email(
-    applicant: Any,
+def test_registration_refuses_a_bad_number_and_keeps_nothing_for_a_known_email(
+    applicant: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with pytest.raises(ValidationError) as caught:
         _register("0123.456.789", organisation_name="X", organisation_kind="company")
     assert "enterprise_number" in caught.value.message_dict
-    with pytest.raises(ValidationError) as caught:
-        _register(enterprise_number(3000002), password="123", organisation_name="X")
-    assert "password" in caught.value.message_dict
-    with pytest.raises(ValidationError) as caught:
-        _register(enterprise_number(3000003), email=applicant.email.upper())
-    assert "email" in caught.value.message_dict
+    # A known address gets the same answer as a new one (no error), nothing is made,
+    # and its owner is told by e-mail.
+    with django_capture_on_commit_callbacks(execute=True):
+        known = services.applicant_register(
+            full_name="Someone Else",
+            email=applicant.email.upper(),
+            enterprise_number=enterprise_number(3000003),
+            organisation_name="X",
+            organisation_kind="company",
+            base_url="https://digibank.example",
+        )
+    assert known is None
     assert not Organisation.objects.filter(enterprise_number=enterprise_number(3000003)).exists()
+    assert [message.to for message in mail.outbox] == [[applicant.email]]
+    assert "already have" in str(mail.outbox[0].subject)
 
 
 def test_joining_a_known_organisation_waits_for_a_colleague(

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +22,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from digibank.accounts import throttle
+from digibank.accounts.activation import base_url
 from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
 from digibank.core.limits import FORM_OVERHEAD, accepts_uploads
@@ -149,8 +150,9 @@ def _editor(
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    """A new applicant: an account and the organisation they speak for. A signed-in user
-    adds an organisation instead."""
+    """A new applicant: an account and the organisation they speak for; the account
+    starts once its owner follows the e-mailed link. The answer is the same whether or
+    not the address has an account. A signed-in user adds an organisation instead."""
     if request.user.is_authenticated:
         target = reverse("funding_applications:join")
         if following := _safe_next(request):
@@ -159,22 +161,26 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        wait = throttle.over_limit(
+            "signup", request=request, email=data["email"], limits=throttle.SIGNUP_LIMITS
+        )
+        if wait:
+            return throttle.too_many_requests(request, wait)
         try:
-            applicant = services.applicant_register(
+            services.applicant_register(
                 full_name=data["full_name"],
                 email=data["email"],
-                password=data["password"],
                 enterprise_number=data["enterprise_number"],
                 organisation_name=data["organisation_name"],
                 organisation_kind=data["organisation_kind"],
                 language=(get_language() or "nl")[:8],
+                base_url=base_url(request),
+                next_url=_safe_next(request) or reverse("funding_applications:list"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            login(request, applicant.user, backend="django.contrib.auth.backends.ModelBackend")
-            _welcome(request, applicant)
-            return redirect(_safe_next(request) or reverse("funding_applications:list"))
+            return redirect("accounts:check_mailbox")
     return render(
         request, "funding/applications/register.html", {"form": form, "next": _safe_next(request)}
     )

@@ -3,19 +3,17 @@ never a hub without an active coordinator."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from digibank.accounts.models import Membership, User
 from digibank.accounts.roles import HubRole
+from digibank.accounts.tokens import membership_from_invitation
 from digibank.core.models import JournalEntry
 from digibank.network import services
 from digibank.network.models import Hub
@@ -35,7 +33,7 @@ def invite(actor: User, hub: Hub, **overrides: Any) -> Membership:
     return services.member_invite(actor=actor, hub=hub, **fields)
 
 
-def test_new_person_gets_an_account_without_password_and_an_email(
+def test_new_person_gets_an_inactive_account_a_pending_membership_and_an_email(
     hub: Hub, coordinator: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
@@ -44,17 +42,15 @@ def test_new_person_gets_an_account_without_password_and_an_email(
     assert user.email == "nieuw@example.org"
     assert user.preferred_language == "fr"
     assert not user.has_usable_password()
+    assert user.awaits_activation
+    assert membership.pending
+    assert not membership.is_active
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["nieuw@example.org"]
-    link = BASE + reverse(
-        "accounts:password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    assert link in message.body
+    found = re.search(r"https://digibank\.example(/accounts/invitation/\S+/)", str(message.body))
+    assert found is not None
+    assert membership_from_invitation(found.group(1).split("/")[-2]) == membership
     assert hub.name in message.subject
     entry = JournalEntry.objects.get(action="member.invite")
     assert entry.details == {"role": HubRole.DIGIHELPER, "new_account": True}
@@ -72,7 +68,7 @@ def test_no_email_when_the_transaction_fails(
     assert not User.objects.filter(email="nieuw@example.org").exists()
 
 
-def test_existing_user_just_gets_a_membership(
+def test_existing_user_gets_a_pending_membership_and_keeps_their_name(
     hub: Hub,
     other_hub: Hub,
     coordinator: User,
@@ -83,8 +79,12 @@ def test_existing_user_just_gets_a_membership(
     with django_capture_on_commit_callbacks(execute=True):
         membership = invite(coordinator, hub, email="ELDERS@example.org", full_name="Other")
     assert membership.user == elsewhere
+    elsewhere.refresh_from_db()
     assert elsewhere.full_name != "Other"
-    assert mail.outbox == []
+    assert membership.pending
+    assert not membership.is_active
+    assert [message.to for message in mail.outbox] == [["elders@example.org"]]
+    assert "/accounts/invitation/" in str(mail.outbox[0].body)
     assert elsewhere.memberships.count() == 2
 
 

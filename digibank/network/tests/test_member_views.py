@@ -48,7 +48,7 @@ def test_list_with_status_and_bounded_queries(
     with django_assert_max_num_queries(7):
         response = client.get(url("members", hub))
     assert response.status_code == 200
-    assert "Invited, not signed in yet" in response.text
+    assert "Has not signed in yet" in response.text
     last_page = client.get(url("members", hub), {"page": "2"})
     assert "Switched off" in last_page.text  # switched-off members come last
     filtered = client.get(url("members", hub), {"role": HubRole.COORDINATOR})
@@ -75,9 +75,9 @@ def test_invite_new_person(
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="vera@example.org")
     assert membership.role == HubRole.DIGIHELPER
+    assert membership.pending
     assert len(mail.outbox) == 1
-    assert "/accounts/password-reset/" in mail.outbox[0].body
-    assert mail.outbox[0].body.count("http://testserver/accounts/password-reset/") == 1
+    assert mail.outbox[0].body.count("http://testserver/accounts/invitation/") == 1
 
 
 def test_invite_errors(

@@ -539,10 +539,10 @@ class JournalFilterForm(forms.Form):
 
     actor = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
     action = forms.ChoiceField(label=_("What happened"), required=False)
-    start = forms.DateField(
+    start = DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = DateField(
         label=_("Up to and including"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

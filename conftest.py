@@ -49,9 +49,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def uploads_in_a_temporary_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Files uploaded in tests never land in the developer's var/media."""
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+def uploads_in_a_temporary_folder(
+    settings: Any, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> None:
+    """Files uploaded in tests never land in the developer's var/media. A module sharing
+    one world (tests/world.py) keeps the folder its world's files were written to."""
+    shared = getattr(request.module, "WORLD_MEDIA_ROOT", None)
+    settings.MEDIA_ROOT = shared or tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True)
@@ -67,8 +71,7 @@ def english_by_default(settings: Any) -> None:
     settings.LANGUAGE_CODE = "en"
 
 
-@pytest.fixture
-def programme(db: Any) -> Programme:
+def make_programme() -> Programme:
     return Programme.objects.update_or_create(
         slug="digibanken",
         defaults={
@@ -79,8 +82,7 @@ def programme(db: Any) -> Programme:
     )[0]
 
 
-@pytest.fixture
-def other_programme(db: Any) -> Programme:
+def make_other_programme() -> Programme:
     return Programme.objects.update_or_create(
         slug="digisprong",
         defaults={
@@ -89,6 +91,16 @@ def other_programme(db: Any) -> Programme:
             "budget_cents": 375_000_000_00,
         },
     )[0]
+
+
+@pytest.fixture
+def programme(db: Any) -> Programme:
+    return make_programme()
+
+
+@pytest.fixture
+def other_programme(db: Any) -> Programme:
+    return make_other_programme()
 
 
 def make_hub(programme: Programme, name: str, slug: str) -> Hub:
@@ -118,6 +130,11 @@ def other_hub(other_programme: Programme) -> Hub:
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
+    return user_maker()
+
+
+def user_maker() -> Callable[..., User]:
+    """A function making numbered users, with a hub or programme role when asked."""
     counter = iter(range(1, 10_000))
 
     def make(

@@ -11,7 +11,7 @@ a message saying what is wrong, never a 500 and never a saved far-away date.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -21,11 +21,8 @@ import pytest
 from django import forms
 from django.test import Client
 
-from digibank.accounts.models import User
-from digibank.network.models import Hub
-
 from .urlwalk import Route, opener_role, url_for, walked_routes
-from .world import World, build_world
+from .world import World, module_world
 
 ROUTES = walked_routes()
 
@@ -64,9 +61,14 @@ DATE_INPUT_TYPES = {"date", "datetime-local", "month", "week"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-@pytest.fixture
-def world(hub: Hub, other_hub: Hub, make_user: Callable[..., User]) -> World:
-    return build_world(hub=hub, other_hub=other_hub, make_user=make_user)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(
+    request: pytest.FixtureRequest, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    yield from module_world(request, django_db_blocker, tmp_path_factory)
 
 
 @dataclass

@@ -18,7 +18,8 @@ PDFs and XLSX files are compressed, so their names are not found by a text searc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -33,12 +34,11 @@ from digibank.accounts.reads import READ_ACTION, SEARCH_ACTION, is_marked, write
 from digibank.accounts.roles import HubRole
 from digibank.core.journal import journal_write
 from digibank.core.models import JournalEntry
-from digibank.network.models import Hub
 from digibank.people.models import Participant
 
 from .test_tenancy import _body
 from .urlwalk import Route, url_for, walked_routes
-from .world import HUB_A_ROLES, World, build_world, leaks
+from .world import HUB_A_ROLES, World, leaks, module_world
 
 READ_ACTIONS = (READ_ACTION, SEARCH_ACTION)
 
@@ -50,9 +50,14 @@ PERSONAL_FILES = {
 }
 
 
-@pytest.fixture
-def world(hub: Hub, other_hub: Hub, make_user: Callable[..., User]) -> World:
-    return build_world(hub=hub, other_hub=other_hub, make_user=make_user)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(
+    request: pytest.FixtureRequest, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    yield from module_world(request, django_db_blocker, tmp_path_factory)
 
 
 def _hub_routes() -> list[Route]:

@@ -20,7 +20,7 @@ data; hub B's rows are unchanged afterwards, and no row points into another hub.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +28,6 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
-
-from digibank.accounts.models import User
-from digibank.network.models import Hub
 
 from .urlwalk import (
     Route,
@@ -51,9 +48,9 @@ from .world import (
     NO_PERSONAL_DATA_ROLES,
     PROGRAMME_ROLES,
     World,
-    build_world,
     cross_hub_references,
     leaks,
+    module_world,
     snapshot_of,
 )
 
@@ -64,9 +61,14 @@ RECORD_ROUTES = [route for route in ROUTES if takes_record_ids(route)]
 DENIED = {403, 404}
 
 
-@pytest.fixture
-def world(hub: Hub, other_hub: Hub, make_user: Callable[..., User]) -> World:
-    return build_world(hub=hub, other_hub=other_hub, make_user=make_user)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(
+    request: pytest.FixtureRequest, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    yield from module_world(request, django_db_blocker, tmp_path_factory)
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,15 @@ When an app adds a hub-owned model that URLs take ids of, add one row of it to
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
-from django.db import models
-from django.utils import timezone
+import pytest
+from django.db import models, transaction
+from django.test import override_settings
+from django.utils import timezone, translation
 
 from digibank.accounts.models import Membership, User
 from digibank.accounts.roles import HubRole, ProgrammeRoleKind
@@ -361,3 +363,39 @@ def cross_hub_references() -> list[str]:
             )
             problems += [f"{model._meta.label} #{pk}: {fk.name} is in another hub" for pk in bad]
     return problems
+
+
+def module_world(
+    request: pytest.FixtureRequest,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[World]:
+    """One world for a whole test module, for the walkers that ask hundreds of URLs of
+    the same world: built once inside a transaction that is rolled back after the
+    module's last test. Each test runs in its own savepoint inside it (pytest-django's
+    `db`), so what one test writes never reaches the next.
+
+    The world's files go to one folder the module keeps (conftest's upload fixture
+    reads `WORLD_MEDIA_ROOT`), and it is built in English, as per-test worlds are."""
+    from conftest import make_hub, make_other_programme, make_programme, user_maker
+
+    request.getfixturevalue("django_db_setup")  # the test database, created once per run
+    media = tmp_path_factory.mktemp("world-media")
+    request.module.WORLD_MEDIA_ROOT = media
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        # Like a test case's own block: services' durable blocks may open inside it.
+        outer._from_testcase = True  # type: ignore[attr-defined]
+        try:
+            with override_settings(MEDIA_ROOT=media), translation.override("en"):
+                world = build_world(
+                    hub=make_hub(make_programme(), "Digibank Gent", "gent"),
+                    other_hub=make_hub(make_other_programme(), "Digibank Hasselt", "hasselt"),
+                    make_user=user_maker(),
+                )
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            del request.module.WORLD_MEDIA_ROOT

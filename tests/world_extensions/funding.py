@@ -280,6 +280,7 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
         ends_on=ends_on,
         iban="BE71096123456769",
         account_holder=organisation.name,
+        iban_confirmed_at=now,
     )
     side.add("grant", grant)
     side.add(

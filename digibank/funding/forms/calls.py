@@ -140,12 +140,14 @@ class CallForm(forms.Form):
         label=_("For whom"),
         choices=CallAudience.choices,
         initial=CallAudience.NEW,
+        required=False,
         help_text=_("Existing digibanken apply for a follow-on or an extension of their hub."),
     )
     payment_rule = forms.ChoiceField(
         label=_("Payment rule for reach tiers"),
         choices=PaymentRule.choices,
         initial=PaymentRule.STEPS,
+        required=False,
     )
     payment_rule_source = forms.CharField(
         label=_("Where the payment rule comes from"),
@@ -210,8 +212,8 @@ class CallForm(forms.Form):
             "required_goals": data["required_goals"],
             "score_scale_max": data["score_scale_max"],
             "limits_reason": data["limits_reason"],
-            "audience": data["audience"],
-            "payment_rule": data["payment_rule"],
+            "audience": data["audience"] or CallAudience.NEW,
+            "payment_rule": data["payment_rule"] or PaymentRule.STEPS,
             "payment_rule_source": data["payment_rule_source"],
         }
 

@@ -216,6 +216,12 @@ def limits_differing(values: Mapping[str, Any]) -> list[str]:
     return differ
 
 
+def _limits(values: Mapping[str, Any]) -> dict[str, Any]:
+    """For the journal: the binding limits that differ and why (nothing if none do)."""
+    differ = limits_differing(values)
+    return {"limits_differ": differ, "limits_reason": values["limits_reason"]} if differ else {}
+
+
 def _check_binding_limits(values: dict[str, Any]) -> None:
     if limits_differing(values) and not values["limits_reason"]:
         raise ValidationError(
@@ -273,15 +279,7 @@ def call_create(*, actor: Any, programme: Programme, data: Mapping[str, Any]) ->
     )
     call.full_clean(exclude=["programme", "created_by"])
     call.save()
-    _journal(
-        actor,
-        "funding.call_create",
-        call,
-        kind=call.kind,
-        slug=call.slug,
-        limits_differ=limits_differing(values),
-        limits_reason=call.limits_reason,
-    )
+    _journal(actor, "funding.call_create", call, kind=call.kind, slug=call.slug, **_limits(values))
     return call
 
 
@@ -295,14 +293,7 @@ def call_update(*, actor: Any, call: Call, data: Mapping[str, Any]) -> Call:
     changed = _assign(locked, values)
     locked.full_clean(exclude=["programme", "created_by"])
     locked.save()
-    _journal(
-        actor,
-        "funding.call_update",
-        locked,
-        fields=changed,
-        limits_differ=limits_differing(values),
-        limits_reason=locked.limits_reason,
-    )
+    _journal(actor, "funding.call_update", locked, fields=changed, **_limits(values))
     return locked
 
 

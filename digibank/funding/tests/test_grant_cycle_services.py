@@ -13,8 +13,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from digibank.accounts.models import Membership, User
-from digibank.accounts.roles import HubRole
+from digibank.accounts.models import User
 from digibank.core.models import JournalEntry
 from digibank.funding import payment
 from digibank.funding.models import (
@@ -233,7 +232,8 @@ def test_an_amendment_is_a_version_journaled_and_told_to_the_hub(
     assert (grant.amount_cents, grant.ends_on) == (500_000_00, date(2027, 6, 30))
     assert ReachTier.objects.filter(grant=grant).count() == 4
     entry = JournalEntry.objects.get(action="funding.grant_amend")
-    assert entry.details["version"] == 2 and entry.details["reason"] == "Verlenging 2025-2026"
+    assert entry.details["version"] == 2
+    assert entry.details["reason"] == "Verlenging 2025-2026"
     assert [message.to[0] for message in mail.outbox] == [coordinator.email]
     assert "Verlenging 2025-2026" in str(mail.outbox[0].body)
     second = amendments.grant_amend(
@@ -244,7 +244,8 @@ def test_an_amendment_is_a_version_journaled_and_told_to_the_hub(
         starts_on=date(2025, 2, 1),
         ends_on=date(2027, 6, 30),
     )
-    assert second.version == 3 and set(second.changes) == {"starts_on"}
+    assert second.version == 3
+    assert set(second.changes) == {"starts_on"}
 
 
 @pytest.mark.parametrize(
@@ -348,7 +349,8 @@ def test_the_balance_comes_from_the_final_reports_frozen_figures(
     balance = payments.result_balance_compute(actor=officer, grant=grant)
     # Steps: 350,000 + 100,000 earned at 1,600 users, minus the advance.
     assert balance.amount_cents == 150_000_00
-    assert balance.is_result_balance and balance.after_report == report
+    assert balance.is_result_balance
+    assert balance.after_report == report
     assert balance.basis["users_reached"] == 1600
     assert balance.basis["rule"] == PaymentRule.STEPS
     assert balance.basis["counted_at"] == "2027-01-15T10:00:00+01:00"
@@ -360,7 +362,8 @@ def test_the_balance_comes_from_the_final_reports_frozen_figures(
     report.status = ReportStatus.APPROVED
     report.save()
     again = payments.result_balance_compute(actor=officer, grant=grant)
-    assert again.pk == balance.pk and again.amount_cents == 200_000_00
+    assert again.pk == balance.pk
+    assert again.amount_cents == 200_000_00
     grant_services.instalment_approve(actor=officer, instalment=again)
     with pytest.raises(ValidationError, match="already approved"):
         payments.result_balance_compute(actor=officer, grant=grant)
@@ -423,9 +426,11 @@ def test_an_extension_adds_a_grant_to_the_hub_and_no_second_hub(
         actor=officer, application=application, amount_cents=500_000_00
     )
     assert Hub.objects.count() == hubs_before
-    assert approval.hub is None and approval.grant.hub == hub
+    assert approval.hub is None
+    assert approval.grant.hub == hub
     application.refresh_from_db()
-    assert application.hub is None and application.existing_hub == hub
+    assert application.hub is None
+    assert application.existing_hub == hub
 
 
 @pytest.mark.parametrize(
@@ -572,9 +577,11 @@ def test_conflict_declaration_lists_every_party_with_hints(
         (partner.name, False),
     ]
     lead, other = parties
-    assert lead.shares_mail_domain and not lead.reviewer_is_member
+    assert lead.shares_mail_domain
+    assert not lead.reviewer_is_member
     assert other.reviewer_is_member
-    assert lead.likely_conflict and other.likely_conflict
+    assert lead.likely_conflict
+    assert other.likely_conflict
 
 
 def test_a_public_mail_domain_is_no_hint(

@@ -402,6 +402,15 @@ def instalment_mark_paid(
 ) -> Instalment:
     """approved -> paid, with the date the money left and the payment's reference."""
     grant, locked = _locked_instalment(instalment)
+    if locked.status == PaymentStatus.APPROVED and grant.iban_confirmed_at is None:
+        # The hub changed the account after the approval: no money leaves until an
+        # officer confirmed the new one.
+        raise ValidationError(
+            _(
+                "The bank account was entered or changed by the hub and is not confirmed "
+                "yet. Confirm the account first."
+            )
+        )
     if locked.status != PaymentStatus.APPROVED:
         if locked.status == PaymentStatus.PAID:
             message = _("This instalment is already paid.")

@@ -182,12 +182,25 @@ def test_a_changed_account_waits_for_the_officers_confirmation(
         grant_services.instalment_approve(actor=officer, instalment=advance).status
         == PaymentStatus.APPROVED
     )
+    # A change after the approval blocks the payment until it is confirmed again.
+    banking.bank_account_enter(
+        actor=coordinator, grant=grant, iban=VALID_BE, account_holder="OCMW Gent"
+    )
+    today = timezone.localdate()
+    with pytest.raises(ValidationError, match="not confirmed"):
+        grant_services.instalment_mark_paid(
+            actor=officer, instalment=advance, paid_on=today, reference="B-1"
+        )
+    banking.bank_account_confirm(actor=officer, grant=grant)
+    grant_services.instalment_mark_paid(
+        actor=officer, instalment=advance, paid_on=today, reference="B-1"
+    )
     actions = list(
         JournalEntry.objects.filter(action__startswith="funding.grant_bank").values_list(
             "action", flat=True
         )
     )
-    assert actions.count("funding.grant_bank_account_confirm") == 2
+    assert actions.count("funding.grant_bank_account_confirm") == 3
 
 
 def test_an_invalid_iban_is_refused_for_the_hub(

@@ -225,6 +225,12 @@ def approve(request: access.OfficerRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, _("The hub “%(name)s” is created.") % {"name": approval.hub.name}
                 )
+            elif approval.grant.hub is not None:
+                messages.success(
+                    request,
+                    _("The grant is added to the existing hub “%(name)s”.")
+                    % {"name": approval.grant.hub.name},
+                )
             if approval.over_budget_cents:
                 messages.warning(
                     request,

@@ -12,6 +12,18 @@ class FundingConfig(AppConfig):
         _register_reviews()
         _register_grants()
         _register_reports()
+        _register_grant_cycle()
+
+
+def _register_grant_cycle() -> None:
+    """Amendments, the bank account's confirmation and the result-based balance."""
+    from digibank.core.journal import register_actions
+
+    from .services import amendments, banking, payments
+
+    register_actions(amendments.ACTIONS)
+    register_actions(banking.ACTIONS)
+    register_actions(payments.ACTIONS)
 
 
 def _register_grants() -> None:

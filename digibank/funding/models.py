@@ -35,6 +35,22 @@ class CallKind(models.TextChoices):
     IMPLEMENTATION = "implementation", _("Implementation (carrying out the strategy)")
 
 
+class CallAudience(models.TextChoices):
+    """Who a call is for: partnerships that form a new digibank, digibanken that exist
+    (a follow-on or an extension), or both."""
+
+    NEW = "new", _("New partnerships")
+    EXISTING = "existing", _("Existing digibanken")
+    BOTH = "both", _("New partnerships and existing digibanken")
+
+
+class PaymentRule(models.TextChoices):
+    """How a grant's reach tiers earn money (see funding.payment)."""
+
+    STEPS = "steps", _("Steps: a tier's amount is earned once its threshold is reached")
+    PRO_RATA = "pro_rata", _("Pro rata: a tier earns in proportion to the users reached in it")
+
+
 class Call(TimestampedModel):
     """A call for projects under a programme. Its rules apply to every round."""
 
@@ -64,6 +80,21 @@ class Call(TimestampedModel):
     )  # the service area must lie in it; blank: anywhere
     required_goals = models.JSONField(_("goals required"), default=list, blank=True)  # Goal
     score_scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
+    audience = models.CharField(
+        _("for whom"), max_length=10, choices=CallAudience.choices, default=CallAudience.NEW
+    )
+    payment_rule = models.CharField(
+        _("payment rule for reach tiers"),
+        max_length=10,
+        choices=PaymentRule.choices,
+        default=PaymentRule.STEPS,
+    )
+    payment_rule_source = models.CharField(
+        _("source of the payment rule"), max_length=300, blank=True
+    )  # e.g. the regulation or the call text the rule comes from
+    # Why the kind's binding limits (funding.services.calls.KIND_DEFAULTS) were changed;
+    # required whenever they differ from the kind's.
+    limits_reason = models.TextField(_("why the limits differ from the kind's"), blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -290,6 +321,25 @@ class Application(TimestampedModel):
         blank=True,
         related_name="application",
     )
+    # A follow-on or extension application is for a digibank that exists: approval adds
+    # a grant to that hub and never creates a second one.
+    existing_hub = models.ForeignKey(
+        "network.Hub",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extension_applications",
+        verbose_name=_("existing digibank"),
+    )
+    # The approved preparation (voortraject) application this one carries on.
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ons",
+        verbose_name=_("follows the preparation"),
+    )
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -491,6 +541,7 @@ class ReviewAssignment(TimestampedModel):
     declared_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(_("overall comment"), blank=True)
     completed_at = models.DateTimeField(_("review completed at"), null=True, blank=True)
+    due_on = models.DateField(_("review due on"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -584,6 +635,12 @@ class Grant(TimestampedModel):
     # count takes a fraction of a second per hub, too slow for a page listing grants).
     reach_users = models.PositiveIntegerField(_("users reached"), null=True, blank=True)
     reach_counted_at = models.DateTimeField(_("reach counted at"), null=True, blank=True)
+    # The officer confirms the account the coordinator entered; a changed account needs
+    # a new confirmation, and no payment is approved without one (funding.banking).
+    iban_confirmed_at = models.DateTimeField(_("account confirmed at"), null=True, blank=True)
+    iban_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-starts_on", "id"]
@@ -626,6 +683,10 @@ class Instalment(models.Model):
     )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    # The result-based balance: computed from the users reached frozen in the final
+    # report; `basis` keeps how (funding.payment.balance_basis).
+    is_result_balance = models.BooleanField(_("result-based balance"), default=False)
+    basis = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["planned_on", "id"]
@@ -639,6 +700,34 @@ class Instalment(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class GrantAmendment(models.Model):
+    """One change to a grant after it was awarded (amount, period, instalments or
+    tiers), with the officer's reason. Numbered per grant: version 2 is the first
+    amendment (the award is version 1). `changes` holds each changed field's before
+    and after."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="amendments")
+    version = models.PositiveIntegerField(_("version"))
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(default=dict)
+    made_at = models.DateTimeField(default=timezone.now)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["grant", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "version"], name="grant_amendment_unique"),
+            models.CheckConstraint(condition=Q(version__gte=2), name="grant_amendment_after_award"),
+        ]
+        verbose_name = _("grant amendment")
+        verbose_name_plural = _("grant amendments")
+
+    def __str__(self) -> str:
+        return f"{self.grant_id} · v{self.version}"
 
 
 class ReachTier(models.Model):

@@ -21,6 +21,7 @@ from digibank.network.templatetags.network import euros
 
 from .models import Determination, Outcome, Report, ReportStatus
 from .queries import reports as report_queries
+from .queries.grants import amendment_lines
 from .services import grants as grant_services
 
 MESSAGE_LANGUAGES = ("nl", "fr", "en")
@@ -243,3 +244,92 @@ def count_grants_reach() -> int:
         grant_services.grant_count_reach(grant=grant)
         counted += 1
     return counted
+
+
+# --- amendments and review assignments --------------------------------------------------------
+
+
+@task
+def notify_grant_amended(amendment_id: int) -> int:
+    """Tell the hub's coordinators, each in their language, what an amendment changed
+    and why. Once per amendment and person."""
+    from .models import GrantAmendment
+
+    amendment = (
+        GrantAmendment.objects.select_related("grant__hub", "grant__application")
+        .filter(pk=amendment_id)
+        .first()
+    )
+    if amendment is None or amendment.grant.hub is None:
+        return 0
+    hub = amendment.grant.hub
+    sent = 0
+    for membership in _coordinators(hub.pk):
+        user = membership.user
+        with translation.override(_language(user)):
+            values = {
+                "title": amendment.grant.application.title,
+                "version": amendment.version,
+                "reason": amendment.reason,
+                "changes": "\n".join(f"- {line}" for line in amendment_lines(amendment.changes)),
+                "path": reverse("funding_grants:hub_grant", kwargs={"hub": hub.slug}),
+            }
+            subject = _("Your grant is amended: %(title)s") % values
+            text = (
+                _(
+                    "The programme amended the grant “%(title)s” (version %(version)s).\n\n"
+                    "%(changes)s\n\nWhy: %(reason)s\n\nSee the grant here: %(path)s"
+                )
+                % values
+            )
+        sent += send_once(
+            key=f"funding-amendment:{amendment.pk}:{user.pk}",
+            subject=str(subject),
+            text=str(text),
+            kind=MessageKind.SERVICE,
+            email=user.email,
+        )
+    return sent
+
+
+@task
+def notify_review_assigned(assignment_id: int) -> int:
+    """Tell a reviewer, in their language, that an application was assigned to them and
+    when the review is due. Once per assignment."""
+    from .models import ReviewAssignment
+
+    assignment = (
+        ReviewAssignment.objects.select_related("reviewer", "application__round__call__programme")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is None or not assignment.reviewer.email:
+        return 0
+    reviewer = assignment.reviewer
+    with translation.override(_language(reviewer)):
+        values = {
+            "title": assignment.application.title,
+            "call": assignment.application.round.call.title,
+            "due": _date(assignment.due_on) if assignment.due_on else "",
+            "path": reverse("funding_reviews:assignment", kwargs={"pk": assignment.pk}),
+        }
+        subject = _("A review for you: %(title)s") % values
+        if assignment.due_on:
+            text = _(
+                "You are asked to review the application “%(title)s” for “%(call)s”. "
+                "Please finish your review by %(due)s. First say whether you have a "
+                "conflict of interest: %(path)s"
+            )
+        else:
+            text = _(
+                "You are asked to review the application “%(title)s” for “%(call)s”. "
+                "First say whether you have a conflict of interest: %(path)s"
+            )
+        text = text % values
+    return send_once(
+        key=f"funding-review-assigned:{assignment.pk}",
+        subject=str(subject),
+        text=str(text),
+        kind=MessageKind.SERVICE,
+        email=reviewer.email,
+    )

@@ -20,6 +20,7 @@ class HelpdeskConfig(AppConfig):
             register_contact_source,
             register_merge_handler,
             register_reach_source,
+            register_reach_uncounted,
             register_report_figures,
         )
         from digibank.people.timeline import register_timeline_provider
@@ -56,6 +57,7 @@ class HelpdeskConfig(AppConfig):
         register_timeline_provider(queries.help_timeline, permission="helpdesk.log")
         register_merge_handler(services.move_help_on_merge)
         register_reach_source(queries.reached_participant_ids)
+        register_reach_uncounted(queries.anonymous_help_count)
         register_report_figures(queries.report_figures)
         # The free text about the person goes (notes, where they were referred, the
         # names of their trusted persons); the counts stay.

@@ -257,6 +257,15 @@ def reached_participant_ids(hub_id: int, start: datetime, end: datetime) -> Quer
     ).values_list("participant_id", flat=True)
 
 
+def anonymous_help_count(hub_id: int, start: datetime, end: datetime) -> tuple[Any, int]:
+    """Reach left out: help questions at the hub in [start, end) with no person (anonymous
+    visitors and quick tallies), which the users-reached count cannot include."""
+    count = HelpQuestion.objects.filter(
+        hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end, participant__isnull=True
+    ).count()
+    return _("help questions without a registered person (anonymous)"), count
+
+
 def report_figures(hub_id: int, start: datetime, end: datetime) -> list[ReportFigure]:
     """For a grant report: help questions at the hub in [start, end), by topic (a
     question may have several topics). Three queries."""

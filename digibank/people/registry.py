@@ -217,6 +217,23 @@ def reach_sources() -> list[ReachSource]:
     return list(_reach_sources)
 
 
+# Reach left out: what an app served but cannot count as a user reached (anonymous help
+# given, with no person to tell apart). A source returns a label and a number for one hub
+# and window [start, end), so every figure that feeds money can say what it left out.
+UncountedSource = Callable[[int, "datetime", "datetime"], "tuple[str | Promise, int]"]
+
+_uncounted_sources: list[UncountedSource] = []
+
+
+def register_reach_uncounted(source: UncountedSource) -> None:
+    if source not in _uncounted_sources:
+        _uncounted_sources.append(source)
+
+
+def reach_uncounted_sources() -> list[UncountedSource]:
+    return list(_uncounted_sources)
+
+
 # Report figures: what an app can tell a funder about one hub in a period, for the
 # pre-filled grant report (funding.queries.reports.live_figures). A provider gets the hub
 # id and the half-open window [start, end) and returns a few figures, each at a bounded

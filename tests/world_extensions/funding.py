@@ -36,6 +36,7 @@ from digibank.funding.models import (
     Criterion,
     Determination,
     Grant,
+    GrantAmendment,
     InformationRequest,
     Instalment,
     Outcome,
@@ -280,8 +281,21 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
         ends_on=ends_on,
         iban="BE71096123456769",
         account_holder=organisation.name,
+        iban_confirmed_at=now,
     )
     side.add("grant", grant)
+    amendment_reason = f"Verlenging {label}veld"
+    side.add(
+        "grant_amendment",
+        GrantAmendment.objects.create(
+            grant=grant,
+            version=2,
+            reason=amendment_reason,
+            changes={"ends_on": [ends_on.isoformat(), ends_on.isoformat()]},
+            made_by=colleague,
+        ),
+    )
+    side.hub_records += [amendment_reason]
     side.add(
         "instalment",
         Instalment.objects.create(

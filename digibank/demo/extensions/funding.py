@@ -215,6 +215,8 @@ def _grant(
         ends_on=GRANT_END,
         iban="BE71096123456769",
         account_holder=application.lead_organisation.name,
+        iban_confirmed_at=now,
+        iban_confirmed_by=officer,
     )
     for tier in FLEMISH_2025_2026_TIERS:
         ReachTier.objects.create(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digibank.core.dates import DateField
 from digibank.core.validators import validate_no_national_number
-from digibank.network.models import Organisation, OrganisationKind, PartnerType
+from digibank.network.models import Hub, Organisation, OrganisationKind, PartnerType
 from digibank.network.validators import normalise_enterprise_number, validate_enterprise_number
 
 from ..models import Application, BudgetCategory, Goal, Question, QuestionKind
@@ -80,14 +80,53 @@ class StartForm(forms.Form):
         empty_label=None,
     )
     title = forms.CharField(label=_("Project title"), max_length=200)
+    existing_hub = forms.ModelChoiceField(
+        label=_("For which digibank?"),
+        queryset=Hub.objects.none(),
+        required=False,
+        empty_label=_("A new partnership (no digibank yet)"),
+        help_text=_(
+            "For a follow-on or an extension, choose the digibank your organisation leads."
+        ),
+    )
+    follows = forms.ModelChoiceField(
+        label=_("Does this carry on a preparation (voortraject)?"),
+        queryset=Application.objects.none(),
+        required=False,
+        empty_label=_("No"),
+        help_text=_("The partners, service area and goals of the preparation are copied."),
+    )
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisations: Any,
+        hubs: Any = None,
+        preparations: Any = None,
+        hub_required: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["lead_organisation"]
         field.queryset = organisations  # type: ignore[attr-defined]
         only = list(organisations[:2])
         if len(only) == 1:
             field.initial = only[0].pk
+        # Only the choices this call offers are shown.
+        if hubs is None:
+            del self.fields["existing_hub"]
+        else:
+            self.fields["existing_hub"].queryset = hubs  # type: ignore[attr-defined]
+            self.fields["existing_hub"].required = hub_required
+            if hub_required:
+                self.fields["existing_hub"].empty_label = None  # type: ignore[attr-defined]
+                self.fields["existing_hub"].error_messages["required"] = _(
+                    "Choose the digibank you apply for."
+                )
+        if preparations is None:
+            del self.fields["follows"]
+        else:
+            self.fields["follows"].queryset = preparations  # type: ignore[attr-defined]
 
 
 class GeneralForm(forms.Form):

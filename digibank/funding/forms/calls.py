@@ -14,7 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from digibank.core.dates import DateField
 from digibank.network.models import OrganisationKind, PartnerType, Region
 
-from ..models import Call, CallKind, Criterion, Goal, Question, QuestionKind, Round
+from ..models import (
+    Call,
+    CallAudience,
+    CallKind,
+    Criterion,
+    Goal,
+    PaymentRule,
+    Question,
+    QuestionKind,
+    Round,
+)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -117,6 +127,35 @@ class CallForm(forms.Form):
         help_text=_("Reviewers score each criterion from 0 to this number."),
     )
 
+    limits_reason = forms.CharField(
+        label=_("Why the limits differ from the kind's"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required when the amount, the duration or the goals differ from what the kind "
+            "of call sets. Kept with the call's history."
+        ),
+    )
+    audience = forms.ChoiceField(
+        label=_("For whom"),
+        choices=CallAudience.choices,
+        initial=CallAudience.NEW,
+        required=False,
+        help_text=_("Existing digibanken apply for a follow-on or an extension of their hub."),
+    )
+    payment_rule = forms.ChoiceField(
+        label=_("Payment rule for reach tiers"),
+        choices=PaymentRule.choices,
+        initial=PaymentRule.STEPS,
+        required=False,
+    )
+    payment_rule_source = forms.CharField(
+        label=_("Where the payment rule comes from"),
+        required=False,
+        max_length=300,
+        help_text=_("For example the regulation or the article of the call text."),
+    )
+
     @staticmethod
     def initial_for(call: Call) -> dict[str, Any]:
         return {
@@ -131,6 +170,10 @@ class CallForm(forms.Form):
             "region": call.region,
             "required_goals": call.required_goals,
             "score_scale_max": call.score_scale_max,
+            "limits_reason": call.limits_reason,
+            "audience": call.audience,
+            "payment_rule": call.payment_rule,
+            "payment_rule_source": call.payment_rule_source,
         }
 
     @staticmethod
@@ -168,6 +211,10 @@ class CallForm(forms.Form):
             "region": data["region"],
             "required_goals": data["required_goals"],
             "score_scale_max": data["score_scale_max"],
+            "limits_reason": data["limits_reason"],
+            "audience": data["audience"] or CallAudience.NEW,
+            "payment_rule": data["payment_rule"] or PaymentRule.STEPS,
+            "payment_rule_source": data["payment_rule_source"],
         }
 
 

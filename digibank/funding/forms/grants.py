@@ -196,3 +196,34 @@ def tier_initial(tiers: list[Any]) -> list[dict[str, Any]]:
         }
         for tier in tiers
     ]
+
+
+class AmendForm(forms.Form):
+    """An amendment: the grant's amount and period as they become, and why."""
+
+    amount = EuroField(label=_("Amount in euros"))
+    starts_on = DateField(label=_("Starts on"), widget=DateInput())
+    ends_on = DateField(label=_("Ends on"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Kept with the grant and sent to the hub."),
+    )
+
+    @classmethod
+    def initial_for(cls, grant: Grant) -> dict[str, Any]:
+        return {
+            "amount": cents_as_euros(grant.amount_cents),
+            "starts_on": grant.starts_on,
+            "ends_on": grant.ends_on,
+        }
+
+
+class InstalmentAmendForm(InstalmentForm):
+    reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Kept with the grant and sent to the hub."),
+    )

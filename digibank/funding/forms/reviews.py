@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from digibank.accounts.models import User
+from digibank.core.dates import DateField
 from digibank.core.validators import validate_no_national_number
 
 from ..models import Criterion, Score
@@ -31,6 +32,13 @@ class AssignForm(forms.Form):
             "required": _("Choose a reviewer."),
             "invalid_choice": _("Choose a reviewer from the list."),
         },
+    )
+
+    due_on = DateField(
+        label=_("Review due on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty for two weeks from today. The reviewer is told by e-mail."),
     )
 
     def __init__(self, *args: Any, reviewers: QuerySet[User], **kwargs: Any) -> None:

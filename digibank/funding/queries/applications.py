@@ -34,7 +34,7 @@ from ..models import (
 def with_details(queryset: QuerySet[Application]) -> QuerySet[Application]:
     """Everything the summary partial shows, in a fixed number of queries."""
     return queryset.select_related(
-        "round__call__programme", "lead_organisation", "created_by"
+        "round__call__programme", "lead_organisation", "created_by", "existing_hub", "follows"
     ).prefetch_related(
         Prefetch(
             "partners",

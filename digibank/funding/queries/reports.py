@@ -20,6 +20,7 @@ from digibank.network.models import Hub, Programme
 from digibank.people.models import TargetGroup
 from digibank.people.registry import ReportFigure, report_figure_providers
 
+from .. import payment
 from ..models import (
     Application,
     ApplicationStatus,
@@ -31,7 +32,7 @@ from ..models import (
     ReportStatus,
     Round,
 )
-from ..reach import earned_cents, period_bounds, users_reached, users_reached_by_target_group
+from ..reach import period_bounds, users_reached, users_reached_by_target_group
 
 # Reports the coordinator still has to write (or rewrite).
 OPEN_STATUSES = (ReportStatus.DUE, ReportStatus.CHANGES_REQUESTED)
@@ -299,7 +300,7 @@ def programme_rounds(programme: Programme) -> list[RoundRow]:
 def programme_grants(programme: Programme) -> QuerySet[Grant]:
     return (
         Grant.objects.filter(programme=programme)
-        .select_related("application", "hub")
+        .select_related("application__round__call", "hub")
         .order_by("application__title", "id")
     )
 
@@ -343,7 +344,13 @@ def grant_rows(grants: Iterable[Grant]) -> list[GrantRow]:
             reached=grant.reach_users,
             counted_at=grant.reach_counted_at,
             target=grant.application.planned_people,
-            earned_cents=earned_cents(tiers.get(grant.pk, []), grant.reach_users or 0),
+            # By the call's payment rule, capped at the grant (funding.payment).
+            earned_cents=payment.earned_cents(
+                tiers.get(grant.pk, []),
+                grant.reach_users or 0,
+                rule=grant.application.round.call.payment_rule,
+                cap_cents=grant.amount_cents,
+            ),
         )
         for grant in grants
     ]

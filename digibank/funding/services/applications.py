@@ -28,7 +28,7 @@ from digibank.accounts.models import User
 from digibank.accounts.services import address_in_use, signup_account
 from digibank.core.journal import journal_write
 from digibank.core.validators import refuse_national_numbers
-from digibank.network.models import Municipality, Organisation, OrganisationKind, PartnerType
+from digibank.network.models import Hub, Municipality, Organisation, OrganisationKind, PartnerType
 from digibank.network.validators import normalise_enterprise_number, validate_enterprise_number
 
 from .. import access
@@ -48,6 +48,7 @@ from ..models import (
     QuestionKind,
     Round,
 )
+from . import follow_on
 
 ACTIONS: dict[str, str | Promise] = {
     "funding.applicant_register": gettext_lazy("Registered as applicant"),
@@ -314,9 +315,17 @@ def _revoked(*, actor: User, applicant: Applicant, action: str) -> Applicant:
 
 @transaction.atomic
 def application_start(
-    *, actor: User, round: Round, lead_organisation: Organisation, title: str
+    *,
+    actor: User,
+    round: Round,
+    lead_organisation: Organisation,
+    title: str,
+    existing_hub: Hub | None = None,
+    follows: Application | None = None,
 ) -> Application:
-    """A draft application of `lead_organisation` in an open round of a published call."""
+    """A draft application of `lead_organisation` in an open round of a published call;
+    for an existing hub (an extension or follow-on) or carrying on an approved
+    preparation with its partnership (services.follow_on)."""
     if not access.drafting_organisations(actor).filter(pk=lead_organisation.pk).exists():
         raise ValidationError({"lead_organisation": _("You do not speak for this organisation.")})
     if not round.call.is_published:
@@ -332,17 +341,31 @@ def application_start(
     title = " ".join((title or "").split())
     if not title:
         raise ValidationError({"title": _("Give the project a title.")})
+    follow_on.check_target(
+        round_=round,
+        lead_organisation=lead_organisation,
+        existing_hub=existing_hub,
+        follows=follows,
+    )
     application = Application.objects.create(
         round=round,
         lead_organisation=lead_organisation,
         created_by=actor,
         title=title[:200],
+        existing_hub=existing_hub,
+        follows=follows,
     )
+    follow_on.carry_over(application)
     journal_write(
         actor=actor,
         action="funding.application_start",
         subject=application,
-        details={"round": round.pk, "lead": lead_organisation.pk},
+        details={
+            "round": round.pk,
+            "lead": lead_organisation.pk,
+            "existing_hub": existing_hub.pk if existing_hub else None,
+            "follows": follows.pk if follows else None,
+        },
     )
     return application
 

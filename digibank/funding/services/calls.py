@@ -38,9 +38,11 @@ from ..models import (
     Application,
     ApplicationStatus,
     Call,
+    CallAudience,
     CallKind,
     Criterion,
     Goal,
+    PaymentRule,
     Question,
     QuestionKind,
     Round,
@@ -77,6 +79,18 @@ CALL_FIELDS = (
     "region",
     "required_goals",
     "score_scale_max",
+    "audience",
+    "payment_rule",
+    "payment_rule_source",
+    "limits_reason",
+)
+# The limits a call's kind sets (KIND_DEFAULTS): binding, so a call that differs needs a
+# recorded reason (Call.limits_reason), journaled with the change.
+BINDING_LIMITS = (
+    "max_amount_cents",
+    "min_duration_months",
+    "max_duration_months",
+    "required_goals",
 )
 ROUND_FIELDS = ("name", "opens_at", "closes_at", "budget_cents")
 QUESTION_FIELDS = ("label", "help_text", "kind", "choices", "is_required")
@@ -179,7 +193,46 @@ def _clean_call_values(values: dict[str, Any]) -> dict[str, Any]:
     if scale is None or not 2 <= int(scale) <= 100:
         raise ValidationError({"score_scale_max": _("The highest score must be from 2 to 100.")})
     values["score_scale_max"] = int(scale)
+    if values.get("audience", CallAudience.NEW) not in CallAudience.values:
+        raise ValidationError({"audience": _("Choose for whom the call is.")})
+    if values.get("payment_rule", PaymentRule.STEPS) not in PaymentRule.values:
+        raise ValidationError({"payment_rule": _("Choose a payment rule from the list.")})
+    values["payment_rule_source"] = str(values.get("payment_rule_source") or "").strip()[:300]
+    values["limits_reason"] = str(values.get("limits_reason") or "").strip()
+    _check_binding_limits(values)
     return values
+
+
+def limits_differing(values: Mapping[str, Any]) -> list[str]:
+    """The binding limits in which the values differ from their kind's."""
+    defaults = KIND_DEFAULTS[values["kind"]]
+    differ = []
+    for name in BINDING_LIMITS:
+        value, default = values.get(name), defaults[name]
+        if name == "required_goals":
+            value, default = sorted(value or []), sorted(default)
+        if value != default:
+            differ.append(name)
+    return differ
+
+
+def _limits(values: Mapping[str, Any]) -> dict[str, Any]:
+    """For the journal: the binding limits that differ and why (nothing if none do)."""
+    differ = limits_differing(values)
+    return {"limits_differ": differ, "limits_reason": values["limits_reason"]} if differ else {}
+
+
+def _check_binding_limits(values: dict[str, Any]) -> None:
+    if limits_differing(values) and not values["limits_reason"]:
+        raise ValidationError(
+            {
+                "limits_reason": _(
+                    "These limits differ from what the kind of call sets (a preparation: "
+                    "at most 4 months and € 15,000; an implementation: at least 24 months, "
+                    "at most € 500,000 and all three goals). Say why, for the record."
+                )
+            }
+        )
 
 
 def _journal(actor: Any, action: str, call: Call, **details: Any) -> None:
@@ -226,7 +279,7 @@ def call_create(*, actor: Any, programme: Programme, data: Mapping[str, Any]) ->
     )
     call.full_clean(exclude=["programme", "created_by"])
     call.save()
-    _journal(actor, "funding.call_create", call, kind=call.kind, slug=call.slug)
+    _journal(actor, "funding.call_create", call, kind=call.kind, slug=call.slug, **_limits(values))
     return call
 
 
@@ -240,7 +293,7 @@ def call_update(*, actor: Any, call: Call, data: Mapping[str, Any]) -> Call:
     changed = _assign(locked, values)
     locked.full_clean(exclude=["programme", "created_by"])
     locked.save()
-    _journal(actor, "funding.call_update", locked, fields=changed)
+    _journal(actor, "funding.call_update", locked, fields=changed, **_limits(values))
     return locked
 
 

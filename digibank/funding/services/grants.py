@@ -107,7 +107,8 @@ def _locked(grant: Grant) -> Grant:
 
 @transaction.atomic
 def grant_bank_account_set(*, actor: Any, grant: Grant, iban: str, account_holder: str) -> Grant:
-    """Set the account the grant is paid to (the lead organisation's)."""
+    """Set the account the grant is paid to (the lead organisation's). The officer who
+    enters it confirms it by doing so (see services.banking)."""
     holder = (account_holder or "").strip()
     errors: dict[str, Any] = {}
     try:
@@ -123,7 +124,17 @@ def grant_bank_account_set(*, actor: Any, grant: Grant, iban: str, account_holde
     changed = locked.iban != compact or locked.account_holder != holder
     locked.iban = compact
     locked.account_holder = holder
-    locked.save(update_fields=["iban", "account_holder", "updated_at"])
+    if changed or locked.iban_confirmed_at is None:
+        locked.iban_confirmed_at, locked.iban_confirmed_by = timezone.now(), actor
+    locked.save(
+        update_fields=[
+            "iban",
+            "account_holder",
+            "iban_confirmed_at",
+            "iban_confirmed_by",
+            "updated_at",
+        ]
+    )
     journal_write(
         actor=actor,
         action="funding.grant_bank_account",
@@ -133,6 +144,7 @@ def grant_bank_account_set(*, actor: Any, grant: Grant, iban: str, account_holde
         details={"iban_end": compact[-4:], "changed": changed},
     )
     grant.iban, grant.account_holder = locked.iban, locked.account_holder
+    grant.iban_confirmed_at = locked.iban_confirmed_at
     return locked
 
 
@@ -351,6 +363,13 @@ def instalment_approve(*, actor: Any, instalment: Instalment) -> Instalment:
         raise ValidationError(
             _("Enter a valid IBAN for this grant first: the money needs an account to go to.")
         )
+    if grant.iban_confirmed_at is None:
+        raise ValidationError(
+            _(
+                "The bank account was entered or changed by the hub and is not confirmed "
+                "yet. Confirm the account first."
+            )
+        )
     report = locked.after_report
     if report is not None and report.status != ReportStatus.APPROVED:
         raise ValidationError(
@@ -383,6 +402,15 @@ def instalment_mark_paid(
 ) -> Instalment:
     """approved -> paid, with the date the money left and the payment's reference."""
     grant, locked = _locked_instalment(instalment)
+    if locked.status == PaymentStatus.APPROVED and grant.iban_confirmed_at is None:
+        # The hub changed the account after the approval: no money leaves until an
+        # officer confirmed the new one.
+        raise ValidationError(
+            _(
+                "The bank account was entered or changed by the hub and is not confirmed "
+                "yet. Confirm the account first."
+            )
+        )
     if locked.status != PaymentStatus.APPROVED:
         if locked.status == PaymentStatus.PAID:
             message = _("This instalment is already paid.")
@@ -476,12 +504,27 @@ def check_tiers(tiers: Sequence[TierInput]) -> None:
         raise ValidationError(errors)
 
 
+def check_tiers_within(tiers: Sequence[TierInput], amount_cents: int) -> None:
+    """The tiers together may not promise more than the grant (the money earned is
+    capped at the grant anyway; tiers past it would promise money that never comes)."""
+    total = sum(tier.amount_cents for tier in tiers)
+    if total > amount_cents:
+        raise ValidationError(
+            _(
+                "The tiers add up to %(total)s, more than the grant of %(grant)s. Lower "
+                "the tiers, or amend the grant's amount first."
+            )
+            % {"total": euros(total), "grant": euros(amount_cents)}
+        )
+
+
 @transaction.atomic
 def reach_tiers_set(*, actor: Any, grant: Grant, tiers: Sequence[TierInput]) -> list[ReachTier]:
     """Replace the grant's reach tiers (an empty list removes them)."""
     ordered = list(tiers)
     check_tiers(ordered)
     locked = _locked(grant)
+    check_tiers_within(ordered, locked.amount_cents)
     before = [
         [tier.from_users, tier.to_users, tier.amount_cents]
         for tier in ReachTier.objects.filter(grant=locked)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -55,6 +56,9 @@ ACTIONS = {
     "funding.hub_create": gettext_lazy("Hub created from an approved application"),
 }
 
+# Days a reviewer has for a review unless the officer says otherwise.
+REVIEW_DAYS = 14
+
 # Applications a reviewer may still score (not after the decision).
 SCORABLE_STATUSES = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.MORE_INFORMATION})
 # Applications an officer deals with: everything but drafts.
@@ -92,9 +96,16 @@ def is_programme_reviewer(user: User, programme_id: int) -> bool:
 
 
 @transaction.atomic
-def assignment_create(*, actor: Any, application: Application, reviewer: User) -> ReviewAssignment:
+def assignment_create(
+    *, actor: Any, application: Application, reviewer: User, due_on: date | None = None
+) -> ReviewAssignment:
     """Assign a reviewer of the programme to a submitted (or decided) application; each
-    reviewer once."""
+    reviewer once. The review is due on `due_on` (default: REVIEW_DAYS days from today);
+    the reviewer is e-mailed on commit, in their language, with the due date."""
+    today = timezone.localdate()
+    due_on = due_on or today + timedelta(days=REVIEW_DAYS)
+    if due_on < today:
+        raise ValidationError({"due_on": _("The due date cannot be in the past.")})
     application = _locked_application(application)
     if application.status == ApplicationStatus.DRAFT:
         raise ValidationError(_("This application is not submitted yet."))
@@ -105,7 +116,7 @@ def assignment_create(*, actor: Any, application: Application, reviewer: User) -
     try:
         with transaction.atomic():
             assignment = ReviewAssignment.objects.create(
-                application=application, reviewer=reviewer, assigned_by=actor
+                application=application, reviewer=reviewer, assigned_by=actor, due_on=due_on
             )
     except IntegrityError as error:  # assigned by someone else just now
         raise ValidationError({"reviewer": _("This reviewer is already assigned.")}) from error
@@ -113,8 +124,16 @@ def assignment_create(*, actor: Any, application: Application, reviewer: User) -
         actor=actor,
         action="funding.review_assign",
         subject=application,
-        details={"assignment_id": assignment.pk, "reviewer_id": reviewer.pk},
+        details={
+            "assignment_id": assignment.pk,
+            "reviewer_id": reviewer.pk,
+            "due_on": due_on.isoformat(),
+        },
     )
+    from ..tasks import notify_review_assigned
+
+    assignment_id = assignment.pk
+    transaction.on_commit(lambda: notify_review_assigned.enqueue(assignment_id))
     return assignment
 
 
@@ -394,12 +413,13 @@ def application_approve(
         decided_by=actor,
     )
     hub = None
-    if call.kind == CallKind.IMPLEMENTATION:
+    if application.existing_hub_id is None and call.kind == CallKind.IMPLEMENTATION:
         hub = _hub_create(actor=actor, application=application)
+    # An extension or follow-on adds a grant to the digibank that exists: no second hub.
     grant = Grant.objects.create(
         application=application,
         programme=call.programme,
-        hub=hub,
+        hub=hub or application.existing_hub,
         amount_cents=amount_cents,
         starts_on=application.starts_on,
         ends_on=application.ends_on,
@@ -413,12 +433,13 @@ def application_approve(
         actor=actor,
         action="funding.approve",
         subject=application,
-        hub_id=hub.pk if hub else None,
+        hub_id=grant.hub_id,
         details={
             "determination_id": determination.pk,
             "amount_cents": amount_cents,
             "grant_id": grant.pk,
-            "hub_id": hub.pk if hub else None,
+            "hub_id": grant.hub_id,
+            "hub_created": hub is not None,
         },
     )
     _notify(determination)

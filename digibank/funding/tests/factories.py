@@ -226,6 +226,8 @@ def create_grant(
         ends_on=ends_on,
         iban=iban,
         account_holder=account_holder,
+        # An account given here counts as confirmed by an officer.
+        iban_confirmed_at=timezone.now() if iban else None,
     )
 
 

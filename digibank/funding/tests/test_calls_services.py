@@ -73,6 +73,7 @@ def test_officer_may_change_the_defaults(officer: User, programme: Programme) ->
         required_partner_types=["civil_society", "government"],
         region="flanders",
         score_scale_max=10,
+        limits_reason="Kleinere projecten in deze ronde",
     )
     assert call.max_amount_cents == 350_000_00
     assert call.min_duration_months == 30
@@ -117,13 +118,23 @@ def test_slugs_are_made_from_the_title_and_unique(officer: User, programme: Prog
 def test_update_keeps_the_slug_and_journals_the_fields(officer: User, programme: Programme) -> None:
     call = call_via_services(officer, programme, title="Eerste titel")
     services.call_update(
-        actor=officer, call=call, data={"title": "Andere titel", "max_amount_cents": 400_000_00}
+        actor=officer,
+        call=call,
+        data={
+            "title": "Andere titel",
+            "max_amount_cents": 400_000_00,
+            "limits_reason": "Minder budget",
+        },
     )
     call.refresh_from_db()
     assert call.title == "Andere titel"
     assert call.slug == "eerste-titel"
     entry = journal_for_subject(call).get(action="funding.call_update")
-    assert entry.details == {"fields": ["max_amount_cents", "title"]}
+    assert entry.details == {
+        "fields": ["limits_reason", "max_amount_cents", "title"],
+        "limits_differ": ["max_amount_cents"],
+        "limits_reason": "Minder budget",
+    }
     assert entry.actor == officer
 
 

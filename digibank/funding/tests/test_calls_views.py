@@ -125,6 +125,7 @@ def test_create_a_call_from_the_kinds_defaults(
             "kind": "preparation",
             "max_amount_euros": "12500.50",
             "max_duration_months": "4",
+            "limits_reason": "Kleinere voortrajecten",
             "lead_organisation_kinds": ["local_government"],
             "region": "flanders",
             "score_scale_max": "5",
@@ -178,6 +179,7 @@ def test_edit_a_call(
         "min_duration_months": "24",
         "required_goals": ["lending", "training", "guidance"],
         "score_scale_max": "10",
+        "limits_reason": "Minder budget",
     }
     response = client.post(url("officer_edit", programme, pk=call.pk), data)
     assert response.status_code == 302

@@ -251,6 +251,7 @@ def test_changes_and_removals_are_journaled(grant: Grant, officer: User) -> None
 def paid_grant(grant: Grant) -> Grant:
     grant.iban = VALID_BE
     grant.account_holder = "Vzw Samen"
+    grant.iban_confirmed_at = timezone.now()  # an officer confirmed it
     grant.save()
     return grant
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from digibank.accounts.models import User
 from digibank.accounts.roles import HubRole, ProgrammeRoleKind
 from digibank.core.models import JournalEntry
-from digibank.funding.models import Grant, Instalment, PaymentStatus, ReachTier
+from digibank.funding.models import Call, Grant, Instalment, PaymentStatus, ReachTier
 from digibank.funding.services import grants as services
 from digibank.network.models import Hub, Programme
 
@@ -187,6 +187,8 @@ def test_the_grant_page_shows_account_plan_reach_and_tiers(
     browser: Client, grant: Grant, officer: User, staff: User, hub: Hub
 ) -> None:
     Grant.objects.filter(pk=grant.pk).update(iban=VALID_BE, account_holder="Vzw Samen")
+    # Paid pro rata within a tier (the default rule is steps).
+    Call.objects.filter(pk=grant.application.round.call_id).update(payment_rule="pro_rata")
     services.reach_tiers_flemish_2025(actor=officer, grant=grant)
     reach = Activity(hub, staff)
     for number in range(3):
@@ -320,7 +322,9 @@ def test_approve_without_iban_is_refused_with_a_reason(
 
 
 def test_approve_then_record_paid(browser: Client, grant: Grant, officer: User) -> None:
-    Grant.objects.filter(pk=grant.pk).update(iban=VALID_BE, account_holder="Vzw")
+    Grant.objects.filter(pk=grant.pk).update(
+        iban=VALID_BE, account_holder="Vzw", iban_confirmed_at=timezone.now()
+    )
     row = services.instalment_add(
         actor=officer,
         grant=grant,

@@ -49,6 +49,9 @@ def world(programme: Programme, other_programme: Programme, hub: Hub, officer: U
     )
     big.application.planned_people = 4
     big.application.save()
+    # Paid pro rata within a tier (the default is steps), as the tests below count.
+    big.application.round.call.payment_rule = "pro_rata"
+    big.application.round.call.save()
     small = create_grant(
         programme=programme,
         hub=None,

@@ -29,5 +29,16 @@ urlpatterns = [
     ),
     path(f"{_GRANT}tiers/", views.tiers_edit, name="tiers"),
     path(f"{_GRANT}tiers/flemish-2025/", views.tiers_flemish, name="tiers_flemish"),
+    path(f"{_GRANT}amend/", views.amend, name="amend"),
+    path(
+        f"{_GRANT}instalments/<int:instalment>/amend/",
+        views.instalment_amend,
+        name="instalment_amend",
+    ),
+    path(f"{_GRANT}bank-account/confirm/", views.bank_account_confirm, name="bank_account_confirm"),
+    path(f"{_GRANT}balance/", views.result_balance, name="result_balance"),
     path("h/<slug:hub>/grant/", views.hub_grant, name="hub_grant"),
+    path(
+        "h/<slug:hub>/grant/<int:pk>/bank-account/", views.hub_bank_account, name="hub_bank_account"
+    ),
 ]

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern] = [
         views.request_information,
         name="request_information",
     ),
+    path(_OFFICER + "reviews/overdue/", views.overdue_reviews, name="overdue"),
     path(_OFFICER + "assignments/<int:pk>/remove/", views.unassign, name="unassign"),
     path("reviews/", views.my_reviews, name="mine"),
     path("reviews/<int:pk>/", views.assignment_detail, name="assignment"),

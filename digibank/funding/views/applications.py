@@ -56,11 +56,14 @@ from ..models import (
     ApplicationStatus,
     Attachment,
     BudgetLine,
+    CallAudience,
+    CallKind,
     ConflictStatus,
     Round,
 )
 from ..queries import applications as queries
 from ..services import applications as services
+from ..services import follow_on
 from ..services.applications import MAX_UPLOAD_BYTES
 
 ANSWER_FILES_AT_ONCE = 5
@@ -355,7 +358,7 @@ def start(request: HttpRequest, round_pk: int) -> HttpResponse:
         )
     choices = access.drafting_organisations(request.user).order_by("name")
     organisations = list(choices)
-    form = StartForm(_posted(request), organisations=choices)
+    form = StartForm(_posted(request), organisations=choices, **_start_options(round_, choices))
     if request.method == "POST" and organisations and form.is_valid():
         try:
             application = services.application_start(
@@ -363,6 +366,8 @@ def start(request: HttpRequest, round_pk: int) -> HttpResponse:
                 round=round_,
                 lead_organisation=form.cleaned_data["lead_organisation"],
                 title=form.cleaned_data["title"],
+                existing_hub=form.cleaned_data.get("existing_hub"),
+                follows=form.cleaned_data.get("follows"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -382,6 +387,19 @@ def start(request: HttpRequest, round_pk: int) -> HttpResponse:
             "next": here,
         },
     )
+
+
+def _start_options(round_: Round, organisations: Any) -> dict[str, Any]:
+    """Which starts the call offers: a hub that exists (extension or follow-on calls), a
+    preparation to carry on (implementation calls open to new partnerships)."""
+    call = round_.call
+    options: dict[str, Any] = {}
+    if call.audience != CallAudience.NEW:
+        options["hubs"] = follow_on.hubs_to_extend(organisations, round_)
+        options["hub_required"] = call.audience == CallAudience.EXISTING
+    if call.kind == CallKind.IMPLEMENTATION and call.audience != CallAudience.EXISTING:
+        options["preparations"] = follow_on.preparations_to_follow(organisations)
+    return options
 
 
 # --- the overview and the editor ----------------------------------------------------------

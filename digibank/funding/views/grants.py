@@ -23,8 +23,10 @@ from digibank.network.registry import DashboardPanel
 
 from ..access import OfficerRequest, is_officer, officer_view
 from ..forms.grants import (
+    AmendForm,
     BankAccountForm,
     BaseTierFormSet,
+    InstalmentAmendForm,
     InstalmentForm,
     PaidForm,
     TierFormSet,
@@ -32,6 +34,7 @@ from ..forms.grants import (
 )
 from ..models import Grant, Instalment, PaymentStatus, ReachTier
 from ..queries import grants as queries
+from ..services import amendments, banking, payments
 from ..services import grants as services
 
 MAX_ID = 2**63 - 1
@@ -81,6 +84,8 @@ def _detail_context(grant: Grant) -> dict[str, Any]:
         "grant": grant,
         "iban": services.format_iban(grant.iban),
         "iban_valid": services.iban_is_valid(grant.iban),
+        "iban_confirmed": banking.is_confirmed(grant),
+        "amendments": queries.grant_amendments(grant),
         "instalments": instalments,
         "totals": queries.plan_totals(grant, instalments),
         "reports": reports,
@@ -278,6 +283,118 @@ def tiers_flemish(request: OfficerRequest, pk: int) -> HttpResponse:
     return redirect(_detail_url(request, grant))
 
 
+# --- amendments, the account's confirmation, the result-based balance --------------------
+
+
+@officer_view
+def amend(request: OfficerRequest, pk: int) -> HttpResponse:
+    """Amend the amount, the period and the reach tiers, with a reason."""
+    grant = _grant(request, pk)
+    posted = request.POST if request.method == "POST" else None
+    form = AmendForm(posted, initial=AmendForm.initial_for(grant))
+    formset = cast(
+        BaseTierFormSet,
+        TierFormSet(
+            posted,
+            initial=tier_initial(list(ReachTier.objects.filter(grant=grant))),
+            prefix="tiers",
+        ),
+    )
+    service_errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            amendments.grant_amend(
+                actor=request.user,
+                grant=grant,
+                reason=form.cleaned_data["reason"],
+                amount_cents=form.cleaned_data["amount"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                tiers=formset.tiers(),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                add_service_errors(form, error)
+            else:
+                service_errors = list(error.messages)
+        else:
+            messages.success(request, _("The grant is amended. The hub is told."))
+            return redirect(_detail_url(request, grant))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "funding/grants/amend.html",
+        {"grant": grant, "form": form, "formset": formset, "service_errors": service_errors},
+        status=status,
+    )
+
+
+@officer_view
+def instalment_amend(request: OfficerRequest, pk: int, instalment: int) -> HttpResponse:
+    """Change one instalment as an amendment, with a reason."""
+    grant = _grant(request, pk)
+    row = _instalment(grant, instalment)
+    if row.status == PaymentStatus.PAID:
+        messages.error(request, _("This instalment is paid. A paid instalment cannot be changed."))
+        return redirect(_detail_url(request, grant))
+    form = InstalmentAmendForm(
+        request.POST if request.method == "POST" else None,
+        grant=grant,
+        initial=InstalmentForm.initial_for(row),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            amendments.instalment_amend(
+                actor=request.user,
+                instalment=row,
+                reason=form.cleaned_data["reason"],
+                **form.service_data(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The instalment is amended. The hub is told."))
+            return redirect(_detail_url(request, grant))
+    return render(
+        request,
+        "funding/grants/instalment_form.html",
+        {
+            "grant": grant,
+            "form": form,
+            "instalment": row,
+            "left": _left(grant, row),
+            "amending": True,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@officer_view
+@require_POST
+def bank_account_confirm(request: OfficerRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    return perform(
+        request,
+        lambda: banking.bank_account_confirm(actor=request.user, grant=grant),
+        success=_("The bank account is confirmed. Payments can be approved."),
+        then=_detail_url(request, grant),
+        separate_errors=True,
+    )
+
+
+@officer_view
+@require_POST
+def result_balance(request: OfficerRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    return perform(
+        request,
+        lambda: payments.result_balance_compute(actor=request.user, grant=grant),
+        success=_("The result-based balance is computed from the final report's figures."),
+        then=_detail_url(request, grant),
+        separate_errors=True,
+    )
+
+
 # --- the hub's coordinator --------------------------------------------------------------
 
 
@@ -296,6 +413,9 @@ def hub_grant(request: HubRequest) -> HttpResponse:
             "reach": queries.grant_reach(grant),
             "instalments": (instalments := queries.grant_instalments(grant)),
             "totals": queries.plan_totals(grant, instalments),
+            "amendments": queries.grant_amendments(grant),
+            "iban": services.format_iban(grant.iban),
+            "iban_confirmed": banking.is_confirmed(grant),
         }
         for grant in queries.hub_grants(request.hub)
     ]
@@ -303,6 +423,43 @@ def hub_grant(request: HubRequest) -> HttpResponse:
         request,
         "funding/grants/hub_grant.html",
         {"grants": grants, "reports_url": _reports_url(request.hub.slug)},
+    )
+
+
+@hub_view("funding.report")
+def hub_bank_account(request: HubRequest, pk: int) -> HttpResponse:
+    """The coordinator enters the account the grant is paid to; an officer confirms it."""
+    grant = (
+        Grant.objects.filter(hub=request.hub, pk=pk).select_related("application").first()
+        if 0 < pk <= MAX_ID
+        else None
+    )
+    if grant is None:
+        raise Http404
+    form = BankAccountForm(
+        request.POST if request.method == "POST" else None,
+        initial={"iban": services.format_iban(grant.iban), "account_holder": grant.account_holder},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            banking.bank_account_enter(
+                actor=request.user,
+                grant=grant,
+                iban=form.cleaned_data["iban"],
+                account_holder=form.cleaned_data["account_holder"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The bank account is saved. The programme will confirm it.")
+            )
+            return redirect("funding_grants:hub_grant", hub=request.hub.slug)
+    return render(
+        request,
+        "funding/grants/hub_bank_account.html",
+        {"grant": grant, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -47,6 +47,7 @@ from ..models import (
     Round,
 )
 from ..queries import applications as application_queries
+from ..queries import review_checks
 from ..queries import reviews as queries
 from ..services import reviews as services
 
@@ -139,7 +140,10 @@ def assign(request: access.OfficerRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.assignment_create(
-                actor=request.user, application=application, reviewer=form.cleaned_data["reviewer"]
+                actor=request.user,
+                application=application,
+                reviewer=form.cleaned_data["reviewer"],
+                due_on=form.cleaned_data.get("due_on"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -220,6 +224,12 @@ def approve(request: access.OfficerRequest, pk: int) -> HttpResponse:
             if approval.hub is not None:
                 messages.success(
                     request, _("The hub “%(name)s” is created.") % {"name": approval.hub.name}
+                )
+            elif approval.grant.hub is not None:
+                messages.success(
+                    request,
+                    _("The grant is added to the existing hub “%(name)s”.")
+                    % {"name": approval.grant.hub.name},
                 )
             if approval.over_budget_cents:
                 messages.warning(
@@ -317,10 +327,15 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Thank you. You will not review this application."))
                 return redirect(_assignment_url(assignment))
     status = 400 if form.errors else 200
+    parties = (
+        review_checks.conflict_parties(assignment.application, request.user)
+        if assignment.conflict == ConflictStatus.UNDECLARED
+        else []
+    )
     return render(
         request,
         "funding/reviews/assignment.html",
-        {"assignment": assignment, "form": form},
+        {"assignment": assignment, "form": form, "parties": parties},
         status=status,
     )
 
@@ -429,3 +444,10 @@ def programme_section(request: HttpRequest, programme: Any) -> DashboardPanel | 
         template="funding/reviews/programme_section.html",
         context={"review_rounds": rounds, "review_programme": programme},
     )
+
+
+@access.officer_view
+def overdue_reviews(request: access.OfficerRequest) -> HttpResponse:
+    """The programme's reviews past their due date, oldest first."""
+    page = paginate(request, review_checks.overdue_reviews(request.programme))
+    return render(request, "funding/reviews/overdue.html", {"page": page})

@@ -7,6 +7,7 @@ seed, so each run is the same and fast."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -14,11 +15,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from digibank.accounts.models import User
+from digibank.core.testing import labels, run_at_once
 from digibank.helpdesk import rollups, services
 from digibank.helpdesk.models import Channel, HelpDayCount, HelpQuestion, HelpTopic, Outcome
 from digibank.helpdesk.queries import report_figures
 from digibank.network.models import Hub, Location
 from digibank.people import services as people_services
+
+from .conftest import make_location
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +146,22 @@ def test_whole_days_only_for_local_midnights() -> None:
     assert rollups.whole_days(start, end) == (date(2026, 3, 29), date(2026, 10, 25))
     assert rollups.whole_days(start + timedelta(minutes=1), end) is None
     assert rollups.whole_days(start, start) is None
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_helps_logged_at_once_on_one_day_are_all_counted(hub: Hub, digihelper: User) -> None:
+    location = make_location(hub)
+
+    def log(seed: int) -> Callable[[], None]:
+        def action() -> None:
+            services.help_log(
+                actor=digihelper, hub=hub, values=_values(random.Random(seed), location, None)
+            )
+
+        return action
+
+    # The same seed twice: several of them land on the same day and recount it at once.
+    assert labels(run_at_once([log(n % 3) for n in range(6)]), messages=True) == ["done"] * 6
+    assert HelpQuestion.objects.filter(hub=hub).count() == 6
+    _assert_exact(hub)

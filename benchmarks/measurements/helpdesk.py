@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from digibank.helpdesk import rollups
 from digibank.helpdesk.models import HelpQuestion, HelpTopic
 from digibank.network.models import Location
 from digibank.people.models import Participant
@@ -84,7 +85,10 @@ def helpdesk_log(bench: Bench) -> Result:
     if bench.reconnect:
         close_old_connections()
     made = HelpQuestion.objects.filter(pk__gt=before, helper=bench.user)
+    days = list(made.only("hub_id", "occurred_at"))
     made.delete()
+    # The removal bypasses the services: recount the days' roll-ups (helpdesk.rollups).
+    rollups.refresh_helps(days)
     return bench.result("helpdesk.log", Timing(latencies, queries, statuses), rows=before)
 
 

@@ -91,6 +91,9 @@ def _register_reports() -> None:
     from .views import reports as report_views
 
     register_actions(report_services.ACTIONS)
+    from .services import report_content
+
+    register_actions(report_content.ACTIONS)
     register_daily(tasks.remind_reports_due)
     register_daily(tasks.count_grants_reach)
     register_programme_section(report_views.programme_section, order=50)

@@ -810,3 +810,27 @@ class Report(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.due_on}"
+
+
+# The parts of a report (sections, outputs, spending, attachments, comments).
+from .report_models import (  # noqa: E402
+    OutputKind,
+    ReportAttachment,
+    ReportAttachmentKind,
+    ReportComment,
+    ReportOutput,
+    ReportSection,
+    ReportSectionText,
+    ReportSpending,
+)
+
+__all__ = [
+    "OutputKind",
+    "ReportAttachment",
+    "ReportAttachmentKind",
+    "ReportComment",
+    "ReportOutput",
+    "ReportSection",
+    "ReportSectionText",
+    "ReportSpending",
+]

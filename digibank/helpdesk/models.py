@@ -232,3 +232,33 @@ class Mandate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.ends_on}"
+
+
+class HelpDayCount(models.Model):
+    """Daily roll-up of a hub's help questions: for one hub and one day (Europe/Brussels),
+    the number of helps in total (dimension "all", key ""), per topic ("topic", the topic
+    id), per channel and per outcome. Reports over a year read a few thousand of these
+    rows instead of half a million helps. Kept exact by helpdesk.rollups.refresh, which
+    every write path of help questions calls in its own transaction; the "all" row of a
+    day is also the lock that serialises two recounts of the same day."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    dimension = models.CharField(max_length=16)
+    key = models.CharField(max_length=32, blank=True)
+    number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hub", "day", "dimension", "key"], name="helpdaycount_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["hub", "dimension", "day", "key", "number"], name="helpdaycount_read"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hub_id} {self.day} {self.dimension}:{self.key}={self.number}"

@@ -18,6 +18,7 @@ from digibank.people.models import Participant
 from digibank.people.registry import ReportFigure
 from digibank.people.timeline import TimelineItem
 
+from . import rollups
 from .models import DigihelperProfile, HelpQuestion, HelpTopic, Mandate
 from .services import MANDATE_NOTICE_DAYS
 
@@ -268,17 +269,28 @@ def anonymous_help_count(hub_id: int, start: datetime, end: datetime) -> tuple[A
 
 def report_figures(hub_id: int, start: datetime, end: datetime) -> list[ReportFigure]:
     """For a grant report: help questions at the hub in [start, end), by topic (a
-    question may have several topics). Three queries."""
-    questions = HelpQuestion.objects.filter(
-        hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end
-    )
-    total = questions.count()
-    links = TopicLink.objects.filter(
-        helpquestion__hub_id=hub_id,
-        helpquestion__occurred_at__gte=start,
-        helpquestion__occurred_at__lt=end,
-    )
-    by_topic = [(total_.topic.name, total_.number) for total_ in _totals(links)] if total else []
+    question may have several topics). A period of whole days (a report's) reads the
+    daily roll-up (helpdesk.rollups, exact): two queries whatever the number of helps;
+    any other window is counted directly."""
+    days = rollups.whole_days(start, end)
+    if days is None:
+        counts = _direct_figure_counts(hub_id, start, end)
+    else:
+        counts = rollups.day_counts(hub_id, *days, dimensions=(rollups.ALL, rollups.TOPIC))
+    total = counts.get((rollups.ALL, ""), 0)
+    by_topic: list[tuple[str, int]] = []
+    if total:
+        numbers = {
+            int(key): number
+            for (dimension, key), number in counts.items()
+            if dimension == rollups.TOPIC
+        }
+        topics = HelpTopic.objects.filter(pk__in=numbers).order_by("position", "code")
+        totals = sorted(
+            (TopicTotal(topic, numbers[topic.pk]) for topic in topics),
+            key=lambda total_: -total_.number,
+        )
+        by_topic = [(total_.topic.name, total_.number) for total_ in totals]
     return [
         ReportFigure(
             key="helpdesk.questions",
@@ -287,3 +299,16 @@ def report_figures(hub_id: int, start: datetime, end: datetime) -> list[ReportFi
             breakdown=by_topic,
         )
     ]
+
+
+def _direct_figure_counts(
+    hub_id: int, start: datetime, end: datetime
+) -> dict[tuple[str, str], int]:
+    questions = rollups.counted(
+        HelpQuestion.objects.filter(hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end)
+    )
+    counts = {(rollups.ALL, ""): questions.count()}
+    links = TopicLink.objects.filter(helpquestion__in=questions.values("pk"))
+    for row in links.values("helptopic_id").annotate(number=Count("id")).order_by():
+        counts[(rollups.TOPIC, str(row["helptopic_id"]))] = row["number"]
+    return counts

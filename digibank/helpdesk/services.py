@@ -31,6 +31,7 @@ from digibank.people import services as people_services
 from digibank.people.models import AgeBand, Gender, Language, Participant, VisitorStatus
 from digibank.people.validation import clean_postcode
 
+from . import rollups
 from .models import (
     Autonomy,
     Channel,
@@ -195,6 +196,7 @@ def help_log(
         hub=hub, helper=actor, occurred_at=occurred_at, is_complete=True, **cleaned
     )
     question.topics.set(values.topics)
+    rollups.refresh_helps([question])
     _mark_seen(question.participant, now)
     journal_write(
         actor=actor,
@@ -220,6 +222,7 @@ def help_tally(*, actor: Any, hub: Hub, location: Location, topic: HelpTopic) ->
         hub=hub, location=location, helper=actor, is_complete=False
     )
     question.topics.add(topic)
+    rollups.refresh_helps([question])
     journal_write(
         actor=actor,
         action="help.tally",
@@ -247,6 +250,8 @@ def help_update(
             actor=actor, hub=hub, values=values, person=new_person, consent_given=consent_given
         )
     cleaned = _clean(hub, values)
+    # The day it was on before: a corrected time may move it to another day.
+    before = (current.hub_id, rollups.local_day(current.occurred_at))
     for name, value in cleaned.items():
         setattr(current, name, value)
     if values.occurred_at:
@@ -254,6 +259,7 @@ def help_update(
     current.is_complete = True
     current.save()
     current.topics.set(values.topics)
+    rollups.refresh_helps([current], also=[before])
     _mark_seen(current.participant, timezone.now())
     journal_write(
         actor=actor,
@@ -272,6 +278,7 @@ def help_leave_anonymous(*, actor: Any, question: HelpQuestion) -> HelpQuestion:
         is_complete=True
     )
     if updated:
+        rollups.refresh_helps([question])
         journal_write(
             actor=actor, action="help.leave_anonymous", subject=question, hub_id=question.hub_id
         )
@@ -281,7 +288,10 @@ def help_leave_anonymous(*, actor: Any, question: HelpQuestion) -> HelpQuestion:
 
 def move_help_on_merge(source: Participant, target: Participant, actor: Any) -> None:
     """People merge handler: the merged record's help and mandates go to the survivor."""
+    moved = list(HelpQuestion.objects.filter(participant=source).only("hub_id", "occurred_at"))
     HelpQuestion.objects.filter(participant=source).update(participant=target)
+    # No counted dimension depends on the person today; recounting keeps it so if one does.
+    rollups.refresh_helps(moved)
     Mandate.objects.filter(participant=source).update(participant=target)
 
 

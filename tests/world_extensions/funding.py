@@ -44,6 +44,8 @@ from digibank.funding.models import (
     QuestionKind,
     ReachTier,
     Report,
+    ReportAttachment,
+    ReportAttachmentKind,
     ReportKind,
     ReviewAssignment,
     Round,
@@ -72,6 +74,12 @@ for _name in ("colleague_confirm", "colleague_refuse"):
 for _name in ("officer_applicant_confirm", "officer_applicant_refuse"):
     KWARG_KINDS[(f"funding_applications:{_name}", "applicant_pk")] = "pending_applicant"
 KWARG_KINDS[("funding_applications:officer_applicant_revoke", "applicant_pk")] = "applicant"
+# Reports: a report's files; an application's revisions for officers and reviewers.
+for _name in ("hub_report_file", "hub_report_detach", "officer_report_file"):
+    KWARG_KINDS[(f"funding_reports:{_name}", "attachment_pk")] = "report_attachment"
+KWARG_KINDS[("funding_reports:officer_revisions", "pk")] = "application"
+KWARG_KINDS[("funding_reports:reviewer_revisions", "pk")] = "assignment"
+OPENER_ROLES["funding_reports"] = "programme_reviewer"  # reviews/<pk>/revisions/
 KIND_ALIASES: dict[str, str] = {
     # "apply/<int:pk>/…": an application.
     "apply": "application",
@@ -306,13 +314,20 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
         "reach_tier",
         ReachTier.objects.create(grant=grant, from_users=1, to_users=1000, amount_cents=35_000_000),
     )
-    side.add(
-        "report",
-        Report.objects.create(
-            grant=grant,
-            kind=ReportKind.INTERIM,
-            period_start=grant.starts_on,
-            period_end=date.today(),
-            due_on=date.today() + timedelta(days=30),
-        ),
+    report = Report.objects.create(
+        grant=grant,
+        kind=ReportKind.INTERIM,
+        period_start=grant.starts_on,
+        period_end=date.today(),
+        due_on=date.today() + timedelta(days=30),
     )
+    side.add("report", report)
+    report_file = ReportAttachment(
+        report=report,
+        kind=ReportAttachmentKind.MINUTES,
+        title=f"Verslag stuurgroep {label}",
+        uploaded_by=applicant,
+    )
+    report_file.file.save(f"minutes-{label.lower()}.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    report_file.save()
+    side.add("report_attachment", report_file)

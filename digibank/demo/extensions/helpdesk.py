@@ -21,8 +21,10 @@ from django.utils import timezone
 
 from digibank.accounts.models import Membership
 from digibank.accounts.roles import HubRole
+from digibank.helpdesk import rollups
 from digibank.helpdesk.models import (
     DigihelperProfile,
+    HelpDayCount,
     HelperLanguage,
     HelpQuestion,
     HelpTopic,
@@ -220,6 +222,8 @@ def _helps(
     autonomy, autonomy_w = _weighted(AUTONOMY)
     outcomes, outcome_w = _weighted(OUTCOMES)
     today_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    # The daily roll-up is counted while the rows are made and written in bulk after.
+    tally = rollups.Tally()
 
     def rows() -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[int, int]]]]:
         batch: list[tuple[Any, ...]] = []
@@ -237,8 +241,11 @@ def _helps(
                 - timedelta(days=day)
                 + timedelta(hours=9 + int(random_() * 8), minutes=int(random_() * 60))
             )
+            # Wall-clock arithmetic in the local zone: the date is the local day.
+            local_day = when.date()
             if when > now:
                 when = now - timedelta(minutes=int(random_() * 60))
+                local_day = timezone.localdate(when)
             person = None
             if participants and random_() < 0.45:
                 # Regulars: the hub's first people come back often (long timelines).
@@ -271,10 +278,16 @@ def _helps(
             )
             first = rng.choices(topic_ids, cum_weights=topic_cum)[0]
             batch_links.append((pk, first))
+            help_topics = [first]
             if random_() < 0.25:
                 second = rng.choices(topic_ids, cum_weights=topic_cum)[0]
                 if second != first:
                     batch_links.append((pk, second))
+                    help_topics.append(second)
+            row = batch[-1]
+            tally.add(
+                hub_id=row[1], day=local_day, topic_ids=help_topics, channel=row[5], outcome=row[8]
+            )
             if len(batch) >= LARGE_CHUNK:
                 yield batch, batch_links
                 batch, batch_links = [], []
@@ -289,6 +302,11 @@ def _helps(
             helps.write(batch)
             links.write(batch_links)
     reset_sequences([HelpQuestion, HelpQuestion.topics.through])
+    HelpDayCount.objects.filter(hub_id__in=[pool[0].hub.pk for pool in pools]).delete()
+    counters = BulkTable(HelpDayCount, ("hub", "day", "dimension", "key", "number"))
+    rows_ = [(*key, number) for key, number in sorted(tally.counts.items())]
+    for offset in range(0, len(rows_), LARGE_CHUNK):
+        counters.write(rows_[offset : offset + LARGE_CHUNK])
     return helps.rows_written
 
 

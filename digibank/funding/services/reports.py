@@ -28,6 +28,8 @@ from digibank.core.validators import refuse_national_numbers
 from .. import tasks
 from ..models import Grant, Report, ReportKind, ReportStatus
 from ..queries import reports as queries
+from . import report_content
+from .report_content import ReportContent
 
 ACTIONS: dict[str, str | Promise] = {
     "funding.report_add": gettext_lazy("Report obligation added"),
@@ -54,7 +56,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def _lock(report: Report) -> Report:
-    locked: Report = Report.objects.select_for_update().select_related("grant").get(pk=report.pk)
+    locked: Report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("grant__application__round__call")
+        .get(pk=report.pk)
+    )
     return locked
 
 
@@ -193,10 +199,20 @@ def _check_editable(report: Report) -> None:
 
 
 @transaction.atomic
-def report_save_draft(*, actor: Any, report: Report, narrative: str, next_steps: str) -> Report:
+def report_save_draft(
+    *,
+    actor: Any,
+    report: Report,
+    narrative: str,
+    next_steps: str,
+    content: ReportContent | None = None,
+) -> Report:
     refuse_national_numbers(narrative=narrative, next_steps=next_steps)
     report = _lock(report)
     _check_editable(report)
+    report_content.check_story_change(report, narrative, next_steps)
+    if content is not None:
+        report_content.save_content(report=report, content=content)
     report.narrative, report.next_steps = narrative.strip(), next_steps.strip()
     report.save(update_fields=["narrative", "next_steps", "updated_at"])
     _journal(actor, "funding.report_draft", report)
@@ -204,11 +220,23 @@ def report_save_draft(*, actor: Any, report: Report, narrative: str, next_steps:
 
 
 @transaction.atomic
-def report_submit(*, actor: Any, report: Report, narrative: str, next_steps: str) -> Report:
-    """Submit with the hub's figures computed now and frozen into the report."""
+def report_submit(
+    *,
+    actor: Any,
+    report: Report,
+    narrative: str,
+    next_steps: str,
+    content: ReportContent | None = None,
+) -> Report:
+    """Submit with the hub's figures computed now and frozen into the report (a
+    voortraject grant, with no hub yet, has none), once every part is complete
+    (report_content.check_complete)."""
     refuse_national_numbers(narrative=narrative, next_steps=next_steps)
     report = _lock(report)
     _check_editable(report)
+    report_content.check_story_change(report, narrative, next_steps)
+    if content is not None:
+        report_content.save_content(report=report, content=content)
     errors = {}
     if not narrative.strip():
         errors["narrative"] = _("Write what went well and what did not.")
@@ -216,16 +244,23 @@ def report_submit(*, actor: Any, report: Report, narrative: str, next_steps: str
         errors["next_steps"] = _("Write the next steps.")
     if errors:
         raise ValidationError(errors)
-    if report.grant.hub_id is None:
+    if report.grant.hub_id is None and not report_content.is_voortraject(report):
         raise ValidationError(_("This grant has no hub whose figures could be reported."))
+    report_content.check_complete(report)
     now = timezone.now()
-    figures = queries.live_figures(report.grant.hub_id, report.period_start, report.period_end)
+    figures = (
+        []
+        if report.grant.hub_id is None
+        else queries.live_figures(report.grant.hub_id, report.period_start, report.period_end)
+    )
     report.figures = queries.figures_snapshot(figures, computed_at=now)
     report.narrative, report.next_steps = narrative.strip(), next_steps.strip()
     resubmitted = report.status == ReportStatus.CHANGES_REQUESTED
     report.status = ReportStatus.SUBMITTED
     report.submitted_at, report.submitted_by = now, actor
     report.save()
+    if resubmitted:
+        report_content.close_requests(report)
     _journal(actor, "funding.report_submit", report, resubmitted=resubmitted)
     return report
 
@@ -263,8 +298,9 @@ def report_approve(*, actor: Any, report: Report, comment: str = "") -> Report:
 
 @transaction.atomic
 def report_request_changes(*, actor: Any, report: Report, comment: str) -> Report:
-    """Send the report back to the coordinator with what to change (required)."""
-    if not comment.strip():
+    """Send the report back to the coordinator with what to change: an overall comment,
+    or comments asking changes on parts (report_content.report_comment), or both."""
+    if not comment.strip() and not report_content.open_requests(report):
         raise ValidationError({"comment": _("Write what should change.")})
     return _review(
         actor=actor,

@@ -32,6 +32,7 @@ from digibank.funding.models import (
 )
 from digibank.funding.services import applications as application_services
 from digibank.funding.services import calls as call_services
+from digibank.helpdesk import rollups
 from digibank.helpdesk.models import HelpQuestion, HelpTopic
 from digibank.learning.models import (
     Attendance,
@@ -359,6 +360,7 @@ class Activity:
         )
         if codes:
             question.topics.set(HelpTopic.objects.filter(code__in=codes))
+        rollups.refresh_helps([question])  # made without the services: keep the roll-up
         return question
 
     def meeting(self, at: datetime, *, hours: float = 2, course: str = "Smartphone") -> Meeting:

@@ -1,5 +1,6 @@
 from django.urls import URLPattern, path
 
+from ..views import report_parts as parts
 from ..views import reports as views
 
 app_name = "funding_reports"
@@ -31,6 +32,43 @@ urlpatterns: list[URLPattern] = [
         name="report_remove",
     ),
     path("programmes/<slug:programme>/funding/", views.dashboard, name="dashboard"),
+    # A report's parts: attachments, comments, the call's sections; revisions.
+    path(
+        "h/<slug:hub>/grant/reports/<int:pk>/attach/",
+        parts.hub_report_attach,
+        name="hub_report_attach",
+    ),
+    path(
+        "h/<slug:hub>/grant/reports/<int:pk>/files/<int:attachment_pk>/",
+        parts.hub_report_file,
+        name="hub_report_file",
+    ),
+    path(
+        "h/<slug:hub>/grant/reports/<int:pk>/files/<int:attachment_pk>/remove/",
+        parts.hub_report_detach,
+        name="hub_report_detach",
+    ),
+    path(
+        "programmes/<slug:programme>/reports/<int:pk>/files/<int:attachment_pk>/",
+        parts.officer_report_file,
+        name="officer_report_file",
+    ),
+    path(
+        "programmes/<slug:programme>/reports/<int:pk>/comment/",
+        parts.officer_report_comment,
+        name="officer_report_comment",
+    ),
+    path(
+        "programmes/<slug:programme>/calls/<int:call_pk>/report-sections/",
+        parts.call_report_sections,
+        name="call_report_sections",
+    ),
+    path(
+        "programmes/<slug:programme>/funding/applications/<int:pk>/revisions/",
+        parts.officer_revisions,
+        name="officer_revisions",
+    ),
+    path("reviews/<int:pk>/revisions/", parts.reviewer_revisions, name="reviewer_revisions"),
     path("programmes/<slug:programme>/funding/export.csv", views.export_csv, name="export_csv"),
     path("programmes/<slug:programme>/funding/export.xlsx", views.export_xlsx, name="export_xlsx"),
 ]

@@ -35,8 +35,15 @@ from digibank.network.models import Programme
 from digibank.network.registry import DashboardPanel
 
 from ..access import OfficerRequest, is_officer, officer_view
-from ..forms.reports import NarrativeForm, ObligationForm, ReviewForm
+from ..forms.report_parts import (
+    PartsReviewForm,
+    ReportAttachmentForm,
+    ReportCommentForm,
+    ReportPartsForm,
+)
+from ..forms.reports import NarrativeForm, ObligationForm
 from ..models import ApplicationStatus, Grant, Report, ReportStatus
+from ..queries import report_parts as parts_queries
 from ..queries import reports as queries
 from ..services import reports as services
 
@@ -69,7 +76,9 @@ def _grant(request: OfficerRequest, pk: int) -> Grant:
 def _officer_report(request: OfficerRequest, pk: int) -> Report:
     _check_id(pk)
     report = (
-        Report.objects.select_related("grant__application", "grant__hub", "submitted_by")
+        Report.objects.select_related(
+            "grant__application__round__call", "grant__hub", "submitted_by"
+        )
         .filter(grant__programme=request.programme, pk=pk)
         .first()
     )
@@ -81,7 +90,7 @@ def _officer_report(request: OfficerRequest, pk: int) -> Report:
 def _hub_report(request: HubRequest, pk: int) -> Report:
     _check_id(pk)
     report = (
-        Report.objects.select_related("grant__application", "submitted_by")
+        Report.objects.select_related("grant__application__round__call", "submitted_by")
         .filter(grant__hub=request.hub, pk=pk)
         .first()
     )
@@ -217,9 +226,12 @@ def programme_reports(request: OfficerRequest) -> HttpResponse:
 
 @officer_view
 def officer_report(request: OfficerRequest, pk: int) -> HttpResponse:
-    """A report as submitted (frozen figures and the story), with the review form."""
+    """A report as submitted (frozen figures, the story and every part with the
+    comments on it), the comment form for one part, and the review form."""
     report = _officer_report(request, pk)
-    form = ReviewForm(_posted(request))
+    figures = queries.shown_frozen(report.figures)
+    parts = parts_queries.report_parts(report, figures)
+    form = PartsReviewForm(_posted(request), has_requests=bool(parts.requests))
     if request.method == "POST" and form.is_valid():
         decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
         try:
@@ -237,16 +249,21 @@ def officer_report(request: OfficerRequest, pk: int) -> HttpResponse:
             return redirect(
                 "funding_reports:officer_report", programme=request.programme.slug, pk=report.pk
             )
+    can_review = report.status == ReportStatus.SUBMITTED
     return render(
         request,
         "funding/reports/officer_report.html",
         {
             "programme": request.programme,
             "report": report,
-            "figures": queries.shown_frozen(report.figures),
+            "figures": figures,
             "computed_at": queries.frozen_at(report.figures),
             "form": form,
-            "can_review": report.status == ReportStatus.SUBMITTED,
+            "can_review": can_review,
+            "parts": parts,
+            "comment_form": ReportCommentForm(None, choices=parts.target_choices())
+            if can_review
+            else None,
         },
     )
 
@@ -267,34 +284,13 @@ def hub_reports(request: HubRequest) -> HttpResponse:
 @hub_view("funding.report")
 def hub_report(request: HubRequest, pk: int) -> HttpResponse:
     """The report, pre-filled with the hub's live figures for its period while it can be
-    written; after submission the frozen figures, read only."""
+    written; after submission the frozen figures, read only. Its parts (sections,
+    outputs, spending, answers to the officer) are in the same form."""
     report = _hub_report(request, pk)
     editable = report.status in services.EDITABLE
-    form = NarrativeForm(
-        _posted(request) if editable else None,
-        initial={"narrative": report.narrative, "next_steps": report.next_steps},
-    )
     if request.method == "POST" and not editable:
         messages.error(request, _("This report was submitted and can no longer be changed."))
         return redirect("funding_reports:hub_report", hub=request.hub.slug, pk=report.pk)
-    if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
-        service = services.report_submit if submit else services.report_save_draft
-        try:
-            service(
-                actor=request.user,
-                report=report,
-                narrative=form.cleaned_data["narrative"],
-                next_steps=form.cleaned_data["next_steps"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if submit:
-                messages.success(request, _("The report is submitted. Thank you."))
-            else:
-                messages.success(request, _("Your draft is saved."))
-            return redirect("funding_reports:hub_report", hub=request.hub.slug, pk=report.pk)
     computed_at: datetime | None
     if editable:
         figures = queries.shown_live(
@@ -304,18 +300,58 @@ def hub_report(request: HubRequest, pk: int) -> HttpResponse:
     else:
         figures = queries.shown_frozen(report.figures)
         computed_at = queries.frozen_at(report.figures)
+    parts = parts_queries.report_parts(report, figures)
+    form = NarrativeForm(
+        _posted(request) if editable else None,
+        initial={"narrative": report.narrative, "next_steps": report.next_steps},
+    )
+    parts_form = ReportPartsForm(_posted(request) if editable else None, parts=parts)
+    for part in parts.every:
+        part.fields = parts_form.bound(part.target)
+    if request.method == "POST" and form.is_valid() and parts_form.is_valid():
+        submit = "submit" in request.POST
+        service = services.report_submit if submit else services.report_save_draft
+        try:
+            service(
+                actor=request.user,
+                report=report,
+                narrative=form.cleaned_data["narrative"],
+                next_steps=form.cleaned_data["next_steps"],
+                content=parts_form.content(),
+            )
+        except ValidationError as error:
+            _service_errors(form, parts_form, error)
+        else:
+            if submit:
+                messages.success(request, _("The report is submitted. Thank you."))
+            else:
+                messages.success(request, _("Your draft is saved."))
+            return redirect("funding_reports:hub_report", hub=request.hub.slug, pk=report.pk)
     return render(
         request,
         "funding/reports/hub_report.html",
         {
             "report": report,
             "form": form,
+            "parts_form": parts_form,
+            "parts": parts,
             "editable": editable,
             "figures": figures,
             "computed_at": computed_at,
             "overdue": queries.is_overdue(report),
+            "attachment_form": ReportAttachmentForm() if editable else None,
         },
     )
+
+
+def _service_errors(form: Any, parts_form: ReportPartsForm, error: ValidationError) -> None:
+    """A service's errors next to the field they name, in whichever form has it."""
+    if not hasattr(error, "error_dict"):
+        add_service_errors(form, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = parts_form if field in parts_form.fields else form
+        target.add_error(field if field in target.fields else None, errors)
 
 
 # --- programme dashboard and exports --------------------------------------------------------

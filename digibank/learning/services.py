@@ -460,6 +460,10 @@ def enrolment_create(
         raise ValidationError({"participant": _("Choose a person of this hub.")})
     if participant.is_anonymised or participant.is_merged:
         raise ValidationError({"participant": _("This record can no longer be enrolled.")})
+    # Lock the session first, like every cancellation does: otherwise a cancellation that
+    # frees a seat while this enrolment is being written cannot see it waiting, gives the
+    # seat back to the pool, and this person ends up waiting behind a free seat.
+    session = _lock_session(session.pk)
     if not session.is_open:
         raise ValidationError(_("This session is not open for enrolment."), code="closed")
     now = timezone.now()
@@ -481,13 +485,6 @@ def enrolment_create(
         raise ValidationError(
             {"participant": _("This person is already on this session.")}
         ) from error
-    if (
-        not seated
-        and not Session.objects.filter(
-            pk=session.pk, status__in=(SessionStatus.PLANNED, SessionStatus.FULL)
-        ).exists()
-    ):
-        raise ValidationError(_("This session is not open for enrolment."), code="closed")
     journal_write(
         actor=actor,
         action="learning.enrol" if seated else "learning.waitlist",

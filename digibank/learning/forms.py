@@ -20,7 +20,14 @@ from digibank.network.models import Hub, Location
 from digibank.people.models import Language
 
 from .digcomp import AREAS, Competence, ProficiencyLevel
-from .models import DEFAULT_OFFER_HOURS, AttendanceStatus, Audience, Course, CourseFormat
+from .models import (
+    DEFAULT_OFFER_HOURS,
+    AttendanceStatus,
+    Audience,
+    CertificateHours,
+    Course,
+    CourseFormat,
+)
 from .services import COURSE_FIELDS, TRAINER_ROLES
 
 LEVEL_CHOICES = [("", _("Not in this course"))] + [
@@ -87,6 +94,13 @@ class CourseForm(forms.Form):
         initial=75,
         help_text=_("For example 75: people must come to at least 3 of 4 meetings."),
     )
+    certificate_hours = forms.ChoiceField(
+        label=_("Hours on the certificate"),
+        choices=CertificateHours.choices,
+        initial=CertificateHours.ATTENDED,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     is_shared_template = forms.BooleanField(
         label=_("Share this course as a template with other hubs"),
         required=False,
@@ -135,6 +149,9 @@ class CourseForm(forms.Form):
             )
             for area, label in AREAS.items()
         ]
+
+    def clean_certificate_hours(self) -> str:
+        return str(self.cleaned_data.get("certificate_hours") or CertificateHours.ATTENDED)
 
     def course_data(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in COURSE_FIELDS}
@@ -278,3 +295,12 @@ class CancelSessionForm(forms.Form):
 class AttendanceForm(forms.Form):
     enrolment = forms.IntegerField(min_value=1)
     status = forms.ChoiceField(choices=AttendanceStatus.choices)
+
+
+class MeetingCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("People on the session get a message that this meeting does not take place."),
+    )

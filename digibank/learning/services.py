@@ -37,6 +37,7 @@ from .models import (
     AttendanceStatus,
     Audience,
     Certificate,
+    CertificateHours,
     Course,
     CourseCompetence,
     CourseFormat,
@@ -64,6 +65,7 @@ COURSE_FIELDS = (
     "hours",
     "materials",
     "min_attendance_percent",
+    "certificate_hours",
     "is_shared_template",
 )
 
@@ -82,6 +84,8 @@ def _clean_course(data: Mapping[str, Any]) -> dict[str, Any]:
         errors["audiences"] = _("Choose from the list.")
     if set(values.get("languages", [])) - set(Language.values):
         errors["languages"] = _("Choose from the list.")
+    if values.get("certificate_hours", CertificateHours.ATTENDED) not in CertificateHours.values:
+        errors["certificate_hours"] = _("Choose from the list.")
     percent = values.get("min_attendance_percent", 75)
     if percent is None or not 0 <= int(percent) <= 100:
         errors["min_attendance_percent"] = _("Give a percentage from 0 to 100.")
@@ -660,6 +664,9 @@ def attendance_record(
         raise ValidationError(_("This person is not on this session."), code="session")
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise ValidationError(_("Only enrolled people have attendance."), code="status")
+    from .classroom import check_attendance_allowed
+
+    check_attendance_allowed(actor=actor, meeting=meeting)
     now = timezone.now()
     values = {"status": status, "recorded_at": now, "recorded_by": actor}
     updated = Attendance.objects.filter(meeting=meeting, enrolment=enrolment).update(**values)

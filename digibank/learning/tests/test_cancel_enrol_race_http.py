@@ -67,7 +67,7 @@ class Browser:
         return self._request(path)
 
     def post(self, path: str, data: dict[str, str]) -> int:
-        token = next((c.value for c in self.jar if c.name == settings.CSRF_COOKIE_NAME), "")
+        token = next((c.value or "" for c in self.jar if c.name == settings.CSRF_COOKIE_NAME), "")
         return self._request(path, {**data, "csrfmiddlewaretoken": token})
 
 

@@ -9,6 +9,7 @@ import io
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -20,7 +21,7 @@ from digibank.accounts.models import User
 from digibank.accounts.roles import HubRole
 from digibank.core.messaging import LocmemSmsBackend
 from digibank.learning import classroom, pdf, queries, services
-from digibank.learning.models import Certificate, Course, Meeting
+from digibank.learning.models import Certificate, Course, Enrolment, Meeting, Session
 from digibank.network.models import Hub, Location
 
 from .conftest import MakeParticipant, MakeSession, learning_url, meeting_times
@@ -102,7 +103,7 @@ def test_attendance_page_of_a_future_meeting_has_no_buttons(
 # --- certificates -----------------------------------------------------------------------
 
 
-def _attend(session: object, enrolment: object, trainer: User, count: int) -> None:
+def _attend(session: Session, enrolment: Enrolment, trainer: User, count: int) -> None:
     for meeting in list(Meeting.objects.filter(session=session))[:count]:
         services.attendance_record(
             actor=trainer, meeting=meeting, enrolment=enrolment, status="present"
@@ -180,7 +181,7 @@ def test_certificate_by_email_in_the_persons_language(
     make_participant: MakeParticipant,
     staff: User,
     trainer: User,
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     session = make_session(held=True)
     enrolment = services.enrolment_create(
@@ -191,7 +192,7 @@ def test_certificate_by_email_in_the_persons_language(
     _attend(session, enrolment, trainer, 1)
     certificate = classroom.certificate_issue_one(actor=trainer, enrolment=enrolment)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         classroom.certificate_email(actor=trainer, certificate=certificate)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -245,7 +246,7 @@ def test_moving_a_meeting_tells_everyone_once_in_their_language(
     make_participant: MakeParticipant,
     staff: User,
     location: Location,
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     session = make_session(meetings=2)
     services.enrolment_create(
@@ -261,7 +262,7 @@ def test_moving_a_meeting_tells_everyone_once_in_their_language(
     mail.outbox.clear()
     LocmemSmsBackend.outbox.clear()
     moved = meeting_times(3, hour=18)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         classroom.meeting_update(actor=staff, meeting=meeting, **moved, location=location)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.startswith("Gewijzigd")
@@ -270,7 +271,7 @@ def test_moving_a_meeting_tells_everyone_once_in_their_language(
     session.refresh_from_db()
     assert session.first_meeting_at == moved["starts_at"]
     # Saving the same time and place again sends nothing more.
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         classroom.meeting_update(actor=staff, meeting=meeting, **moved, location=location)
     assert len(mail.outbox) == 1
 
@@ -281,7 +282,7 @@ def test_cancelling_one_meeting(
     make_participant: MakeParticipant,
     staff: User,
     hub: Hub,
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     session = make_session(meetings=2)
     services.enrolment_create(actor=staff, session=session, participant=make_participant())
@@ -290,7 +291,7 @@ def test_cancelling_one_meeting(
     client = client_for(staff)
     url = learning_url(hub, "meeting_cancel", pk=second.pk)
     assert client.get(url).status_code == 200
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"reason": "Zaal niet vrij"})
     assert response.status_code == 302
     assert list(session.meetings.all()) == [first]
@@ -361,7 +362,7 @@ def test_my_sessions_lists_only_my_own_with_a_bounded_query_count(
     make_user: Callable[..., User],
     trainer: User,
     hub: Hub,
-    django_assert_max_num_queries: Callable[..., object],
+    django_assert_max_num_queries: Any,
 ) -> None:
     mine = make_session(trainers=[trainer], name="Mijn groep")
     today = make_session(trainers=[trainer], name="Vandaag")
@@ -373,7 +374,7 @@ def test_my_sessions_lists_only_my_own_with_a_bounded_query_count(
     make_session(trainers=[colleague], name="Niet van mij")
     client = client_for(trainer)
     client.get(learning_url(hub, "mine"))
-    with django_assert_max_num_queries(12):  # type: ignore[operator]
+    with django_assert_max_num_queries(12):
         page = client.get(learning_url(hub, "mine"))
     text = page.content.decode()
     assert "Mijn groep" in text
@@ -383,7 +384,7 @@ def test_my_sessions_lists_only_my_own_with_a_bounded_query_count(
     assert mine.pk in [s.pk for s in queries.trainer_sessions(hub=hub, user=trainer)]
     for _ in range(5):
         make_session(trainers=[trainer])
-    with django_assert_max_num_queries(12):  # type: ignore[operator]
+    with django_assert_max_num_queries(12):
         client.get(learning_url(hub, "mine"))
 
 

@@ -499,6 +499,20 @@ def enrolment_create(
     return enrolment
 
 
+@transaction.atomic
+def enrolment_create_new_person(
+    *, actor: Any, session: Session, person: Mapping[str, Any], consent_given: bool = False
+) -> Enrolment:
+    """Register a brand-new person (as the help log does) and enrol them, together: a
+    refused enrolment leaves no half-registered person behind."""
+    from digibank.people import services as people_services
+
+    participant = people_services.participant_create(
+        actor=actor, hub=session.hub, data=person, consent_given=consent_given
+    )
+    return enrolment_create(actor=actor, session=session, participant=participant)
+
+
 def _close_offer(offer: Offer, status: str, now: datetime) -> bool:
     """Close an open offer; False when it was closed already (by someone else)."""
     closed = Offer.objects.filter(pk=offer.pk, status=OfferStatus.OPEN).update(

@@ -34,6 +34,7 @@ from .forms import (
     EnrolForm,
     MeetingCancelForm,
     MeetingFields,
+    NewLearnerForm,
     SessionCreateForm,
     SessionForm,
 )
@@ -389,8 +390,22 @@ def session_done(request: HubRequest, pk: int) -> HttpResponse:
 def enrol(request: HubRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     query = request.GET.get("q", "").strip()[:100]
-    form = EnrolForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    registering = request.method == "POST" and "register" in request.POST
+    new_person = NewLearnerForm(request.POST if registering else None)
+    if registering and new_person.is_valid():
+        try:
+            enrolment = services.enrolment_create_new_person(
+                actor=request.user,
+                session=session,
+                person=new_person.person_data(),
+                consent_given=new_person.cleaned_data["consent"],
+            )
+        except ValidationError as error:
+            add_service_errors(new_person, error)
+        else:
+            return _enrolled(request, session, enrolment)
+    form = EnrolForm(None if registering else _posted(request))
+    if request.method == "POST" and not registering and form.is_valid():
         participant = Participant.objects.filter(
             hub=request.hub, pk=form.cleaned_data["participant"]
         ).first()
@@ -403,17 +418,7 @@ def enrol(request: HubRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            if enrolment.status == EnrolmentStatus.ENROLLED:
-                messages.success(
-                    request, _("%(name)s is enrolled.") % {"name": participant.display_name}
-                )
-            else:
-                messages.warning(
-                    request,
-                    _("The session is full. %(name)s is on the waiting list.")
-                    % {"name": participant.display_name},
-                )
-            return redirect(_url(request, "session", pk=session.pk))
+            return _enrolled(request, session, enrolment)
     results = paginate(request, participant_search(hub=request.hub, query=query)) if query else None
     if results is not None:
         note_search(request, results=results.paginator.count)
@@ -423,10 +428,21 @@ def enrol(request: HubRequest, pk: int) -> HttpResponse:
     response = render(
         request,
         template,
-        {"session": session, "query": query, "page": results},
+        {"session": session, "query": query, "page": results, "new_person": new_person},
     )
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def _enrolled(request: HubRequest, session: Session, enrolment: Enrolment) -> HttpResponse:
+    name = enrolment.participant.display_name
+    if enrolment.status == EnrolmentStatus.ENROLLED:
+        messages.success(request, _("%(name)s is enrolled.") % {"name": name})
+    else:
+        messages.warning(
+            request, _("The session is full. %(name)s is on the waiting list.") % {"name": name}
+        )
+    return redirect(_url(request, "session", pk=session.pk))
 
 
 def _enrolment(request: HubRequest, pk: int) -> Enrolment:

@@ -401,3 +401,36 @@ def test_the_dashboard_shows_a_trainer_their_meetings_today(
     text = page.content.decode()
     assert "Your meetings today" in text
     assert learning_url(hub, "attendance", pk=meeting.pk) in text
+
+
+# --- a brand-new person from the enrol page ---------------------------------------------
+
+
+def test_register_and_enrol_a_new_person_in_one_step(
+    client_for: Callable[[User], Client], make_session: MakeSession, staff: User, hub: Hub
+) -> None:
+    from digibank.people.models import Participant
+
+    session = make_session(capacity=1)
+    url = learning_url(hub, "enrol", pk=session.pk)
+    client = client_for(staff)
+    assert "Register and enrol" in client.get(url).content.decode()
+    refused = client.post(url, {"register": "1", "given_name": "", "preferred_language": "nl"})
+    assert refused.status_code == 200
+    assert "Type at least a name" in refused.content.decode()
+    assert not Participant.objects.exists()
+    done = client.post(
+        url,
+        {
+            "register": "1",
+            "given_name": "Yusuf",
+            "family_name": "Demir",
+            "phone": "0470 11 22 33",
+            "preferred_language": "fr",
+            "consent": "on",
+        },
+    )
+    assert done.status_code == 302
+    person = Participant.objects.get()
+    assert (person.given_name, person.preferred_language) == ("Yusuf", "fr")
+    assert session.enrolments.get().participant == person

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from django.db import close_old_connections, connection
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from digibank.learning.models import Attendance, Enrolment, Meeting, Session, SessionStatus
 from digibank.people.models import Participant
@@ -132,13 +133,15 @@ def attendance(bench: Bench) -> Result:
         )[:20_000]
     )
     meetings: dict[int, list[int]] = {}
-    for pk, session_id in Meeting.objects.filter(session_id__in=sessions).values_list(
-        "pk", "session_id"
-    ):
+    # Attendance is marked for meetings that have started, by the session's trainers.
+    for pk, session_id in Meeting.objects.filter(
+        session_id__in=sessions, starts_at__lte=timezone.now()
+    ).values_list("pk", "session_id"):
         meetings.setdefault(session_id, []).append(pk)
     pairs = [pair for pair in pairs if pair[1] in meetings]
     if not pairs:
-        raise Skip("no enrolled people with meetings")
+        raise Skip("no enrolled people with meetings that have started")
+    added = _train(bench, {session for _pk, session in pairs})
     posts = []
     for _ in range(bench.warmup + bench.requests):
         enrolment, session = rng.choice(pairs)
@@ -148,4 +151,44 @@ def attendance(bench: Bench) -> Result:
     before = Attendance.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     timing = _timed_posts(bench, posts)
     Attendance.objects.filter(pk__gt=before, recorded_by=bench.user).delete()
+    _untrain(added)
     return bench.result("learning.attendance", timing, rows=Attendance.objects.count())
+
+
+def _train(bench: Bench, session_ids: set[int]) -> list[int]:
+    """Make the benchmark's user a trainer of these sessions; returns the rows added."""
+    through = Session.trainers.through
+    already = set(
+        through.objects.filter(session_id__in=session_ids, user=bench.user).values_list(
+            "session_id", flat=True
+        )
+    )
+    rows = [through(session_id=pk, user=bench.user) for pk in session_ids - already]
+    through.objects.bulk_create(rows)
+    return list(
+        through.objects.filter(session_id__in=session_ids - already, user=bench.user).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _untrain(row_ids: list[int]) -> None:
+    Session.trainers.through.objects.filter(pk__in=row_ids).delete()
+
+
+@measurement("learning.my_sessions", order=240)
+def my_sessions(bench: Bench) -> Result:
+    """A trainer's own page: the open sessions they train (here 30 of the big hub, as a
+    busy trainer) and their meetings today."""
+    ids = _session_ids(bench, open_only=True, limit=30)
+    added = _train(bench, set(ids))
+    url = reverse("learning:mine", kwargs={"hub": bench.hub.slug})
+    try:
+        result = bench.page_result(
+            "learning.my_sessions",
+            [url] * (bench.warmup + bench.requests),
+            rows=Session.objects.count(),
+        )
+    finally:
+        _untrain(added)
+    return result

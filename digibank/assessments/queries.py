@@ -107,16 +107,40 @@ def participant_progress(participant: Participant, *, course_id: int | None = No
     """Average rating per area of the participant's latest "before" and latest "after"
     self-assessment (of one course when `course_id` is given). Two queries."""
     assessments = Assessment.objects.filter(participant=participant).select_related("course")
+    newest = ("-taken_at", "-id")
+    unpaired = False
     if course_id is not None:
         assessments = assessments.filter(course_id=course_id)
-    before = assessments.filter(moment=Moment.BEFORE).order_by("-taken_at", "-id").first()
-    after = assessments.filter(moment=Moment.AFTER).order_by("-taken_at", "-id").first()
+        before = assessments.filter(moment=Moment.BEFORE).order_by(*newest).first()
+        after = assessments.filter(moment=Moment.AFTER).order_by(*newest).first()
+    else:
+        # Never compare the "before" of one course with the "after" of another: take the
+        # newest pair of the same course (or of no course); without one, show the newest
+        # single self-assessment and say it has no pair.
+        after = assessments.filter(moment=Moment.AFTER, paired=True).order_by(*newest).first()
+        if after is not None:
+            same = assessments.filter(moment=Moment.BEFORE, paired=True)
+            same = (
+                same.filter(course_id=after.course_id)
+                if after.course_id
+                else same.filter(course__isnull=True)
+            )
+            before = same.order_by(*newest).first()
+        else:
+            single = (
+                assessments.filter(moment__in=(Moment.BEFORE, Moment.AFTER))
+                .order_by(*newest)
+                .first()
+            )
+            before = single if single and single.moment == Moment.BEFORE else None
+            after = single if single and single.moment == Moment.AFTER else None
+            unpaired = single is not None
     sums: dict[tuple[str, int], tuple[int, int]] = {}
     for assessment in (before, after):
         if assessment is not None:
             for area, totals in assessment.area_totals().items():
                 sums[(assessment.moment, area)] = totals
-    return Progress(areas=_areas(sums), before=before, after=after)
+    return Progress(areas=_areas(sums), before=before, after=after, extra={"unpaired": unpaired})
 
 
 def assessment_answers(assessment: Assessment) -> list[Answer]:

@@ -17,10 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from digibank.accounts.models import User
 from digibank.core.dates import DateField
 from digibank.network.models import Hub, Location
+from digibank.people.forms import PersonEmailField, PersonTextField, PhoneField
 from digibank.people.models import Language
 
 from .digcomp import AREAS, Competence, ProficiencyLevel
-from .models import DEFAULT_OFFER_HOURS, AttendanceStatus, Audience, Course, CourseFormat
+from .models import (
+    DEFAULT_OFFER_HOURS,
+    AttendanceStatus,
+    Audience,
+    CertificateHours,
+    Course,
+    CourseFormat,
+)
 from .services import COURSE_FIELDS, TRAINER_ROLES
 
 LEVEL_CHOICES = [("", _("Not in this course"))] + [
@@ -87,6 +95,13 @@ class CourseForm(forms.Form):
         initial=75,
         help_text=_("For example 75: people must come to at least 3 of 4 meetings."),
     )
+    certificate_hours = forms.ChoiceField(
+        label=_("Hours on the certificate"),
+        choices=CertificateHours.choices,
+        initial=CertificateHours.ATTENDED,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     is_shared_template = forms.BooleanField(
         label=_("Share this course as a template with other hubs"),
         required=False,
@@ -135,6 +150,9 @@ class CourseForm(forms.Form):
             )
             for area, label in AREAS.items()
         ]
+
+    def clean_certificate_hours(self) -> str:
+        return str(self.cleaned_data.get("certificate_hours") or CertificateHours.ATTENDED)
 
     def course_data(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in COURSE_FIELDS}
@@ -278,3 +296,51 @@ class CancelSessionForm(forms.Form):
 class AttendanceForm(forms.Form):
     enrolment = forms.IntegerField(min_value=1)
     status = forms.ChoiceField(choices=AttendanceStatus.choices)
+
+
+class MeetingCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("People on the session get a message that this meeting does not take place."),
+    )
+
+
+class NewLearnerForm(forms.Form):
+    """A brand-new person, registered and enrolled in one step: the same fields as the
+    help log's "new person" (people.services.participant_create does the rest)."""
+
+    given_name = PersonTextField(label=_("Given name"), max_length=100, required=False)
+    family_name = PersonTextField(label=_("Family name"), max_length=100, required=False)
+    phone = PhoneField(label=_("Phone number"), max_length=32, required=False)
+    email = PersonEmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        required=False,
+        error_messages={"invalid": _("Type an e-mail address like name@example.be.")},
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language the person prefers"), choices=Language.choices, initial=Language.DUTCH
+    )
+    consent = forms.BooleanField(
+        label=_("The person agrees that we keep their data to help them."), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("given_name") or data.get("family_name")) and not self.errors.get(
+            "given_name"
+        ):
+            self.add_error("given_name", _("Type at least a name of the new person."))
+        return data
+
+    def person_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "given_name": data.get("given_name", ""),
+            "family_name": data.get("family_name", ""),
+            "phone": data.get("phone", ""),
+            "email": data.get("email", ""),
+            "preferred_language": data.get("preferred_language") or Language.DUTCH,
+        }

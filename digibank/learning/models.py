@@ -26,6 +26,7 @@ __all__ = [
     "AttendanceStatus",
     "Audience",
     "Certificate",
+    "CertificateHours",
     "Competence",
     "Course",
     "CourseCompetence",
@@ -62,6 +63,11 @@ class CourseFormat(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
+class CertificateHours(models.TextChoices):
+    ATTENDED = "attended", _("The hours of the meetings the person came to")
+    COURSE = "course", _("The hours of the whole course")
+
+
 class Course(TimestampedModel):
     """A course in a hub's catalogue. Marked as a shared template, other hubs may read its
     description and copy it into their own catalogue; the copy is theirs, the template
@@ -94,6 +100,12 @@ class Course(TimestampedModel):
         _("attendance needed for the certificate (%)"),
         default=75,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    certificate_hours = models.CharField(
+        _("hours on the certificate"),
+        max_length=10,
+        choices=CertificateHours.choices,
+        default=CertificateHours.ATTENDED,
     )
     is_shared_template = models.BooleanField(
         _("share as a template with other hubs"), default=False
@@ -427,6 +439,8 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     language = models.CharField(max_length=8)
+    # The hours printed, fixed when issued (attended meetings or the course, per its rule).
+    hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]

@@ -31,6 +31,10 @@ def dashboard_panel(request: HttpRequest) -> DashboardPanel | None:
             "learning_sessions_this_week": figures["sessions"],
             "learning_free_seats": figures["free_seats"],
             "learning_meetings": queries.meetings_this_week(hub=hub),
+            # A trainer sees their own meetings of today first.
+            "learning_my_today": queries.trainer_meetings_today(hub=hub, user=request.user)
+            if "learning.teach" in membership.permissions
+            else [],
         },
     )
 

@@ -11,7 +11,15 @@ from django.utils import timezone, translation
 from digibank.core import pdf as core_pdf
 
 from .digcomp import level_band
-from .models import Certificate, CourseCompetence, Enrolment, Meeting
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    Certificate,
+    CertificateHours,
+    CourseCompetence,
+    Enrolment,
+    Meeting,
+)
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
@@ -19,7 +27,8 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
 
 
 def attendance_sheet(*, meeting: Meeting, rows: list[Enrolment]) -> bytes:
-    """A printable list of everyone enrolled, with a column to sign."""
+    """A printable list of everyone enrolled, with a column to sign. Names only: a
+    sheet left on a table must not hand out phone numbers."""
     return render_pdf(
         "learning/pdf/attendance_sheet.html",
         {
@@ -37,6 +46,10 @@ def certificate(*, enrolment: Enrolment, certificate: Certificate) -> bytes:
     session = enrolment.session
     course = session.course
     meetings = list(Meeting.objects.filter(session=session).order_by("starts_at"))
+    attended = Attendance.objects.filter(
+        enrolment=enrolment, status=AttendanceStatus.PRESENT
+    ).count()
+    hours = certificate.hours if certificate.hours is not None else course.hours
     with translation.override(certificate.language):
         competences = [
             {
@@ -56,6 +69,10 @@ def certificate(*, enrolment: Enrolment, certificate: Certificate) -> bytes:
                 "session": session,
                 "hub": session.hub,
                 "competences": competences,
+                "hours": hours,
+                "attended": attended,
+                "attended_rule": course.certificate_hours == CertificateHours.ATTENDED
+                and certificate.hours is not None,
                 "first": meetings[0].starts_at if meetings else None,
                 "last": meetings[-1].starts_at if meetings else None,
                 "issued": timezone.localtime(certificate.issued_at),

@@ -333,3 +333,41 @@ def report_figures(hub_id: int, start: datetime, end: datetime) -> list[ReportFi
         ),
         ReportFigure(key="learning.courses", label=_("Courses given"), value=held["courses"]),
     ]
+
+
+# --- a trainer's own view ---------------------------------------------------------------
+
+OPEN_STATUSES = (SessionStatus.PLANNED, SessionStatus.FULL)
+
+
+def trainer_sessions(*, hub: Hub, user: Any, limit: int = 50) -> list[Session]:
+    """The open sessions a user trains at the hub, next meeting first. One query."""
+    now = timezone.now()
+    upcoming = (
+        Meeting.objects.filter(session=OuterRef("pk"), ends_at__gte=now)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return list(
+        Session.objects.filter(hub=hub, trainers=user, status__in=OPEN_STATUSES)
+        .select_related("course")
+        .annotate(next_meeting_at=Subquery(upcoming))
+        .order_by(F("next_meeting_at").asc(nulls_last=True), "id")[:limit]
+    )
+
+
+def trainer_meetings_today(*, hub: Hub, user: Any, limit: int = 20) -> list[Meeting]:
+    """Today's meetings of the sessions a user trains at the hub. One query."""
+    today = timezone.localdate()
+    start = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+    return list(
+        Meeting.objects.filter(
+            hub=hub,
+            starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=1),
+            session__trainers=user,
+            session__status__in=OPEN_STATUSES,
+        )
+        .select_related("session__course", "location")
+        .order_by("starts_at", "id")[:limit]
+    )

@@ -37,6 +37,7 @@ from .models import (
     AttendanceStatus,
     Audience,
     Certificate,
+    CertificateHours,
     Course,
     CourseCompetence,
     CourseFormat,
@@ -64,6 +65,7 @@ COURSE_FIELDS = (
     "hours",
     "materials",
     "min_attendance_percent",
+    "certificate_hours",
     "is_shared_template",
 )
 
@@ -82,6 +84,8 @@ def _clean_course(data: Mapping[str, Any]) -> dict[str, Any]:
         errors["audiences"] = _("Choose from the list.")
     if set(values.get("languages", [])) - set(Language.values):
         errors["languages"] = _("Choose from the list.")
+    if values.get("certificate_hours", CertificateHours.ATTENDED) not in CertificateHours.values:
+        errors["certificate_hours"] = _("Choose from the list.")
     percent = values.get("min_attendance_percent", 75)
     if percent is None or not 0 <= int(percent) <= 100:
         errors["min_attendance_percent"] = _("Give a percentage from 0 to 100.")
@@ -460,6 +464,10 @@ def enrolment_create(
         raise ValidationError({"participant": _("Choose a person of this hub.")})
     if participant.is_anonymised or participant.is_merged:
         raise ValidationError({"participant": _("This record can no longer be enrolled.")})
+    # Lock the session first, like every cancellation does: otherwise a cancellation that
+    # frees a seat while this enrolment is being written cannot see it waiting, gives the
+    # seat back to the pool, and this person ends up waiting behind a free seat.
+    session = _lock_session(session.pk)
     if not session.is_open:
         raise ValidationError(_("This session is not open for enrolment."), code="closed")
     now = timezone.now()
@@ -481,13 +489,6 @@ def enrolment_create(
         raise ValidationError(
             {"participant": _("This person is already on this session.")}
         ) from error
-    if (
-        not seated
-        and not Session.objects.filter(
-            pk=session.pk, status__in=(SessionStatus.PLANNED, SessionStatus.FULL)
-        ).exists()
-    ):
-        raise ValidationError(_("This session is not open for enrolment."), code="closed")
     journal_write(
         actor=actor,
         action="learning.enrol" if seated else "learning.waitlist",
@@ -496,6 +497,20 @@ def enrolment_create(
         details={"session": session.pk, "status": enrolment.status, "source": source},
     )
     return enrolment
+
+
+@transaction.atomic
+def enrolment_create_new_person(
+    *, actor: Any, session: Session, person: Mapping[str, Any], consent_given: bool = False
+) -> Enrolment:
+    """Register a brand-new person (as the help log does) and enrol them, together: a
+    refused enrolment leaves no half-registered person behind."""
+    from digibank.people import services as people_services
+
+    participant = people_services.participant_create(
+        actor=actor, hub=session.hub, data=person, consent_given=consent_given
+    )
+    return enrolment_create(actor=actor, session=session, participant=participant)
 
 
 def _close_offer(offer: Offer, status: str, now: datetime) -> bool:
@@ -663,6 +678,9 @@ def attendance_record(
         raise ValidationError(_("This person is not on this session."), code="session")
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise ValidationError(_("Only enrolled people have attendance."), code="status")
+    from .classroom import check_attendance_allowed
+
+    check_attendance_allowed(actor=actor, meeting=meeting)
     now = timezone.now()
     values = {"status": status, "recorded_at": now, "recorded_by": actor}
     updated = Attendance.objects.filter(meeting=meeting, enrolment=enrolment).update(**values)

@@ -140,3 +140,102 @@ def send_meeting_reminders() -> int:
                     participant_id=person.pk,
                 )
     return sent
+
+
+def _place(meeting: Meeting) -> str:
+    if meeting.location is not None:
+        return meeting.location.name
+    return meeting.online_url
+
+
+@task
+def notify_meeting_changed(meeting_id: int, version: str) -> int:
+    """Tell everyone enrolled that a meeting moved or changed place: once per version of
+    the meeting (its new time and place), in each person's language."""
+    meeting = (
+        Meeting.objects.select_related("session__course", "location").filter(pk=meeting_id).first()
+    )
+    if meeting is None:
+        return 0
+    course = meeting.session.course.title
+    sent = 0
+    for enrolment in Enrolment.objects.filter(
+        session_id=meeting.session_id, status=EnrolmentStatus.ENROLLED
+    ).select_related("participant"):
+        person = enrolment.participant
+        with in_language_of(person):
+            sent += send_once(
+                key=f"learning:meeting:{meeting.pk}:changed:{version}:{person.pk}",
+                subject=_("Changed: %(course)s") % {"course": course},
+                text=_(
+                    "A meeting of the course %(course)s has changed. "
+                    "New time: %(when)s. Place: %(where)s."
+                )
+                % {"course": course, "when": _when(meeting.starts_at), "where": _place(meeting)},
+                kind=MessageKind.SERVICE,
+                email=person.email,
+                phone=person.phone,
+                participant_id=person.pk,
+            )
+    return sent
+
+
+@task
+def notify_meeting_cancelled(
+    session_id: int, meeting_id: int, starts_at: str, reason: str, participant_ids: list[int]
+) -> int:
+    """Tell everyone enrolled that one meeting does not take place (once per meeting)."""
+    session = Session.objects.select_related("course").get(pk=session_id)
+    when = datetime.fromisoformat(starts_at)
+    sent = 0
+    for person in Participant.objects.filter(pk__in=participant_ids):
+        with in_language_of(person):
+            text = _(
+                "The meeting of %(when)s of the course %(course)s does not take place. "
+                "The other meetings stay as planned."
+            ) % {"when": _when(when), "course": session.course.title}
+            sent += send_once(
+                key=f"learning:meeting:{meeting_id}:cancelled:{person.pk}",
+                subject=_("Meeting cancelled: %(course)s") % {"course": session.course.title},
+                text=f"{text} {reason}".strip(),
+                kind=MessageKind.SERVICE,
+                email=person.email,
+                phone=person.phone,
+                participant_id=person.pk,
+            )
+    return sent
+
+
+@task
+def email_certificate(certificate_id: int) -> bool:
+    """Send the certificate PDF to the participant's e-mail address, in their language."""
+    from django.core.mail import EmailMessage
+
+    from . import pdf
+    from .models import Certificate
+
+    certificate = (
+        Certificate.objects.select_related(
+            "enrolment__participant", "enrolment__session__course", "enrolment__session__hub"
+        )
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None or not certificate.enrolment.participant.email:
+        return False
+    enrolment = certificate.enrolment
+    document = pdf.certificate(enrolment=enrolment, certificate=certificate)
+    with translation.override(certificate.language):
+        course = enrolment.session.course.title
+        message = EmailMessage(
+            subject=_("Your certificate: %(course)s") % {"course": course},
+            body=_(
+                "Congratulations! Your certificate of the course %(course)s is attached. "
+                "Keep it well."
+            )
+            % {"course": course},
+            to=[enrolment.participant.email],
+        )
+    message.attach(f"certificate-{enrolment.pk}.pdf", document, "application/pdf")
+    message.send()
+    return True

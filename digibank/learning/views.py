@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,18 +25,21 @@ from digibank.core.pagination import paginate
 from digibank.people.models import Participant
 from digibank.people.queries import participant_search
 
-from . import pdf, queries, services
+from . import classroom, pdf, queries, services
 from .digcomp import Competence
 from .forms import (
     AttendanceForm,
     CancelSessionForm,
     CourseForm,
     EnrolForm,
+    MeetingCancelForm,
     MeetingFields,
+    NewLearnerForm,
     SessionCreateForm,
     SessionForm,
 )
 from .models import (
+    Certificate,
     Course,
     Enrolment,
     EnrolmentStatus,
@@ -94,12 +98,10 @@ def _competences() -> list[Competence]:
 
 @hub_view("learning.view")
 def course_list(request: HubRequest) -> HttpResponse:
-    page = paginate(request, queries.course_list(hub=request.hub))
-    return render(
-        request,
-        "learning/course_list.html",
-        {"page": page, "can_manage": request.membership.has_perm("learning.manage")},
-    )
+    can_manage = request.membership.has_perm("learning.manage")
+    # Managers also see the courses taken out of the catalogue, to put them back.
+    page = paginate(request, queries.course_list(hub=request.hub, include_inactive=can_manage))
+    return render(request, "learning/course_list.html", {"page": page, "can_manage": can_manage})
 
 
 @hub_view("learning.view")
@@ -245,12 +247,15 @@ def session_detail(request: HubRequest, pk: int) -> HttpResponse:
     offered = queries.session_enrolments(session, EnrolmentStatus.OFFERED)
     for enrolment in offered:
         enrolment.open_offer = open_offers.get(enrolment.pk)  # type: ignore[attr-defined]
+    meetings = list(session.meetings.select_related("location"))
+    for meeting in meetings:
+        meeting.markable = classroom.meeting_is_markable(meeting)  # type: ignore[attr-defined]
     return render(
         request,
         "learning/session_detail.html",
         {
             "session": session,
-            "meetings": list(session.meetings.select_related("location")),
+            "meetings": meetings,
             "trainers": list(session.trainers.order_by("full_name")),
             "enrolled": queries.session_enrolments(session, EnrolmentStatus.ENROLLED),
             "offered": offered,
@@ -260,6 +265,13 @@ def session_detail(request: HubRequest, pk: int) -> HttpResponse:
             "can_manage": "learning.manage" in perms,
             "can_enrol": "learning.enrol" in perms,
             "can_teach": "learning.teach" in perms,
+            "may_mark": "learning.teach" in perms
+            and classroom.may_mark_attendance(request.user, session),
+            "certified": set(
+                Certificate.objects.filter(enrolment__session=session).values_list(
+                    "enrolment_id", flat=True
+                )
+            ),
         },
     )
 
@@ -378,8 +390,22 @@ def session_done(request: HubRequest, pk: int) -> HttpResponse:
 def enrol(request: HubRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     query = request.GET.get("q", "").strip()[:100]
-    form = EnrolForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    registering = request.method == "POST" and "register" in request.POST
+    new_person = NewLearnerForm(request.POST if registering else None)
+    if registering and new_person.is_valid():
+        try:
+            enrolment = services.enrolment_create_new_person(
+                actor=request.user,
+                session=session,
+                person=new_person.person_data(),
+                consent_given=new_person.cleaned_data["consent"],
+            )
+        except ValidationError as error:
+            add_service_errors(new_person, error)
+        else:
+            return _enrolled(request, session, enrolment)
+    form = EnrolForm(None if registering else _posted(request))
+    if request.method == "POST" and not registering and form.is_valid():
         participant = Participant.objects.filter(
             hub=request.hub, pk=form.cleaned_data["participant"]
         ).first()
@@ -392,17 +418,7 @@ def enrol(request: HubRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            if enrolment.status == EnrolmentStatus.ENROLLED:
-                messages.success(
-                    request, _("%(name)s is enrolled.") % {"name": participant.display_name}
-                )
-            else:
-                messages.warning(
-                    request,
-                    _("The session is full. %(name)s is on the waiting list.")
-                    % {"name": participant.display_name},
-                )
-            return redirect(_url(request, "session", pk=session.pk))
+            return _enrolled(request, session, enrolment)
     results = paginate(request, participant_search(hub=request.hub, query=query)) if query else None
     if results is not None:
         note_search(request, results=results.paginator.count)
@@ -412,10 +428,21 @@ def enrol(request: HubRequest, pk: int) -> HttpResponse:
     response = render(
         request,
         template,
-        {"session": session, "query": query, "page": results},
+        {"session": session, "query": query, "page": results, "new_person": new_person},
     )
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def _enrolled(request: HubRequest, session: Session, enrolment: Enrolment) -> HttpResponse:
+    name = enrolment.participant.display_name
+    if enrolment.status == EnrolmentStatus.ENROLLED:
+        messages.success(request, _("%(name)s is enrolled.") % {"name": name})
+    else:
+        messages.warning(
+            request, _("The session is full. %(name)s is on the waiting list.") % {"name": name}
+        )
+    return redirect(_url(request, "session", pk=session.pk))
 
 
 def _enrolment(request: HubRequest, pk: int) -> Enrolment:
@@ -527,7 +554,7 @@ def attendance(request: HubRequest, pk: int) -> HttpResponse:
                     return render(
                         request,
                         "learning/attendance.html#row",
-                        {"row": row, "meeting": meeting},
+                        {"row": row, "meeting": meeting, "markable": True, "may_mark": True},
                     )
                 return redirect(_url(request, "attendance", pk=meeting.pk) + f"#row-{enrolment.pk}")
         else:
@@ -543,6 +570,8 @@ def attendance(request: HubRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "session": meeting.session,
             "rows": rows,
+            "markable": classroom.meeting_is_markable(meeting),
+            "may_mark": classroom.may_mark_attendance(request.user, meeting.session),
             "counts": {
                 "present": sum(1 for r in rows if _marked(r) == "present"),
                 "absent": sum(1 for r in rows if _marked(r) in ("absent", "excused")),
@@ -565,12 +594,11 @@ def attendance_sheet(request: HubRequest, pk: int) -> HttpResponse:
 @hub_view("learning.teach")
 @reads_personal_data
 def certificate(request: HubRequest, pk: int) -> HttpResponse:
-    """The certificate PDF for people who met the attendance rule; for others a page that
-    explains why not."""
+    """The PDF of an issued certificate. Opening it never issues one: without a
+    certificate the page says why and offers the explicit action."""
     enrolment = _enrolment(request, pk)
-    eligibility = queries.certificate_eligibility(enrolment)
-    if eligibility.eligible:
-        issued = services.certificate_issue(actor=request.user, enrolment=enrolment)
+    issued = Certificate.objects.filter(enrolment=enrolment).first()
+    if issued is not None:
         document = pdf.certificate(enrolment=enrolment, certificate=issued)
         response = HttpResponse(document, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="certificate-{enrolment.pk}.pdf"'
@@ -578,5 +606,157 @@ def certificate(request: HubRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "learning/certificate_refused.html",
-        {"enrolment": enrolment, "session": enrolment.session, "eligibility": eligibility},
+        {
+            "enrolment": enrolment,
+            "session": enrolment.session,
+            "eligibility": queries.certificate_eligibility(enrolment),
+        },
+    )
+
+
+@hub_view("learning.teach")
+@require_POST
+def certificate_issue(request: HubRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment(request, pk)
+    try:
+        classroom.certificate_issue_one(actor=request.user, enrolment=enrolment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The certificate of %(name)s is issued.")
+            % {"name": enrolment.participant.display_name},
+        )
+    return redirect(_url(request, "session", pk=enrolment.session_id) + "#enrolled")
+
+
+@hub_view("learning.teach")
+@require_POST
+def certificates_issue(request: HubRequest, pk: int) -> HttpResponse:
+    """Issue the certificates of everyone in the session who met the attendance rule."""
+    session = _session(request, pk)
+    result = classroom.certificates_issue_session(actor=request.user, session=session)
+    messages.success(
+        request,
+        _("Certificates issued now: %(issued)s. Issued before: %(already)s.")
+        % {"issued": len(result.issued), "already": result.already},
+    )
+    for enrolment, reason in result.not_eligible[:20]:
+        messages.warning(request, f"{enrolment.participant.display_name}: {reason}")
+    return redirect(_url(request, "session", pk=session.pk) + "#enrolled")
+
+
+@hub_view("learning.teach")
+@require_POST
+def certificate_email(request: HubRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment(request, pk)
+    issued = Certificate.objects.filter(enrolment=enrolment).first()
+    if issued is None:
+        messages.error(request, _("Issue the certificate first."))
+    else:
+        try:
+            classroom.certificate_email(actor=request.user, certificate=issued)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The certificate goes to %(email)s by e-mail.")
+                % {"email": enrolment.participant.email},
+            )
+    return redirect(_url(request, "session", pk=enrolment.session_id) + "#enrolled")
+
+
+# --- one meeting: change, move, cancel --------------------------------------------------
+
+
+@hub_view("learning.manage")
+def meeting_edit(request: HubRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+    form = MeetingFields(
+        _posted(request),
+        hub=request.hub,
+        initial={
+            "date": start.date(),
+            "start": start.time().replace(second=0, microsecond=0),
+            "end": end.time().replace(second=0, microsecond=0),
+            "location": meeting.location_id,
+            "online_url": meeting.online_url,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            classroom.meeting_update(actor=request.user, meeting=meeting, **form.meeting())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The meeting is changed. Everyone enrolled gets a message.")
+            )
+            return redirect(_url(request, "session", pk=meeting.session_id))
+    return render(
+        request,
+        "learning/meeting_form.html",
+        {"form": form, "session": meeting.session, "meeting": meeting},
+    )
+
+
+@hub_view("learning.manage")
+def meeting_cancel(request: HubRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    form = MeetingCancelForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            classroom.meeting_cancel(
+                actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The meeting is cancelled. Everyone enrolled gets a message.")
+            )
+            return redirect(_url(request, "session", pk=meeting.session_id))
+    return render(
+        request,
+        "learning/meeting_cancel.html",
+        {"form": form, "session": meeting.session, "meeting": meeting},
+    )
+
+
+# --- the catalogue ----------------------------------------------------------------------
+
+
+@hub_view("learning.manage")
+@require_POST
+def course_catalogue(request: HubRequest, pk: int) -> HttpResponse:
+    """Take a course out of the catalogue, or put it back (`active=1`)."""
+    course = _course(request, pk)
+    active = request.POST.get("active") == "1"
+    classroom.course_set_in_catalogue(actor=request.user, course=course, active=active)
+    if active:
+        messages.success(request, _("The course is back in the catalogue."))
+    else:
+        messages.success(
+            request,
+            _("The course is out of the catalogue. Its sessions go on; no new ones can start."),
+        )
+    return redirect(_url(request, "course", pk=course.pk))
+
+
+# --- a trainer's own view ---------------------------------------------------------------
+
+
+@hub_view("learning.view")
+def my_sessions(request: HubRequest) -> HttpResponse:
+    """The sessions the signed-in user trains, and their meetings today."""
+    return render(
+        request,
+        "learning/my_sessions.html",
+        {
+            "today": queries.trainer_meetings_today(hub=request.hub, user=request.user),
+            "sessions": queries.trainer_sessions(hub=request.hub, user=request.user),
+        },
     )

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from digibank.accounts.models import User
 from digibank.accounts.roles import HubRole
 from digibank.learning import services
-from digibank.learning.models import Course, Enrolment, Offer, Session
+from digibank.learning.models import Certificate, Course, Enrolment, Offer, Session
 from digibank.network.models import Hub, Location, LocationKind, Municipality
 from digibank.people.keys import apply_search_keys
 from digibank.people.models import Participant
@@ -157,11 +157,64 @@ def test_attendance_and_certificate(site: Site, make_user: object, hub: Hub, sta
     )
     assert statuses == {"Dirk": "present", "Els": "absent"}
 
-    # Dirk gets a certificate; Els gets the reason why not.
+    # The trainer's own page lists today's meeting.
+    site.visit(f"{base}/mine/")
+    expect(page.locator("main ul.learning-today")).to_contain_text("E-mail voor beginners")
+
+    # Certificates come from an explicit action: Dirk gets one, Els the reason why not.
     site.visit(f"{base}/sessions/{session.pk}/")
+    assert not Certificate.objects.exists()
+    site.submit(page.locator(f"form[action='{base}/sessions/{session.pk}/certificates/'] button"))
+    assert list(Certificate.objects.values_list("enrolment_id", flat=True)) == [enrolments[0].pk]
+    expect(page.locator("main")).to_contain_text("Els")
     with page.expect_download() as download:
         page.locator(f"main a[href='{base}/enrolments/{enrolments[0].pk}/certificate/']").click()
     assert download.value.suggested_filename == f"certificate-{enrolments[0].pk}.pdf"
-    site.click(page.locator(f"main a[href='{base}/enrolments/{enrolments[1].pk}/certificate/']"))
+    # Els has no certificate: her row offers the action, her page says why not.
+    expect(
+        page.locator(f"form[action='{base}/enrolments/{enrolments[1].pk}/certificate/issue/']")
+    ).to_be_visible()
+    site.visit(f"{base}/enrolments/{enrolments[1].pk}/certificate/")
     expect(page.locator("main [role=status]")).to_contain_text("1")
+    assert Certificate.objects.count() == 1
+    site.finish()
+
+
+def test_moving_a_meeting(site: Site, staff: User, hub: Hub) -> None:
+    page = site.page
+    location = _location(hub)
+    course = services.course_create(actor=staff, hub=hub, data={"title": "Werken met itsme"})
+    day = timezone.localdate() + timedelta(days=7)
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=9)
+    session = services.session_create(
+        actor=staff,
+        course=course,
+        capacity=5,
+        first_meeting={
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=2),
+            "location": location,
+        },
+    )
+    meeting = session.meetings.get()
+    base = f"/h/{hub.slug}/learning"
+    site.sign_in(staff.email, PASSWORD)
+    site.visit(f"{base}/sessions/{session.pk}/")
+    site.click(page.locator(f"main a[href='{base}/meetings/{meeting.pk}/edit/']"))
+    form = site.main_form()
+    # First a mistake: the end before the start.
+    form.locator("input[name=start]").fill("15:00")
+    form.locator("input[name=end]").fill("14:00")
+    site.submit(form.locator("button[type=submit]"))
+    expect(page.locator(".error-summary")).to_be_visible()
+    form = site.main_form()
+    new_day = day + timedelta(days=1)
+    form.locator("input[name=date]").fill(new_day.isoformat())
+    form.locator("input[name=start]").fill("15:00")
+    form.locator("input[name=end]").fill("17:00")
+    site.submit(form.locator("button[type=submit]"))
+    assert site.path == f"{base}/sessions/{session.pk}/"
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.starts_at).date() == new_day
+    assert timezone.localtime(meeting.starts_at).hour == 15
     site.finish()

@@ -14,7 +14,13 @@ from digibank.learning import services
 from digibank.learning.digcomp import Competence
 from digibank.learning.models import Attendance, Offer
 
-_COURSE = ("learning:course", "learning:course_edit", "learning:template", "learning:template_copy")
+_COURSE = (
+    "learning:course",
+    "learning:course_edit",
+    "learning:course_catalogue",
+    "learning:template",
+    "learning:template_copy",
+)
 _SESSION = (
     "learning:session",
     "learning:session_edit",
@@ -22,12 +28,17 @@ _SESSION = (
     "learning:session_done",
     "learning:meeting_add",
     "learning:enrol",
+    "learning:certificates_issue",
 )
 KWARG_KINDS: dict[tuple[str, str], str] = {
     **{(name, "pk"): "course" for name in _COURSE},
     **{(name, "pk"): "session" for name in _SESSION},
     ("learning:enrolment_cancel", "pk"): "enrolment",
     ("learning:certificate", "pk"): "enrolment",
+    ("learning:certificate_issue", "pk"): "enrolment",
+    ("learning:certificate_email", "pk"): "enrolment",
+    ("learning:meeting_edit", "pk"): "meeting",
+    ("learning:meeting_cancel", "pk"): "meeting",
     ("learning:offer_accept", "pk"): "offer",
     ("learning:offer_decline", "pk"): "offer",
     ("learning:attendance", "pk"): "meeting",
@@ -57,7 +68,8 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
         data={"title": "Gedeelde cursus veilig bankieren", "is_shared_template": True},
     )
 
-    day = timezone.localdate() + timedelta(days=3)
+    # Today: attendance is marked from a meeting's day on, by the session's trainer.
+    day = timezone.localdate()
     start = datetime(day.year, day.month, day.day, 10, tzinfo=timezone.get_current_timezone())
     meeting = {"starts_at": start, "ends_at": start + timedelta(hours=2), "location": location}
     first, second = (
@@ -66,6 +78,7 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
             course=course,
             capacity=1,
             name=f"Sessie {label}",
+            trainers=[colleague],
             first_meeting=meeting,
         )
         for course in courses

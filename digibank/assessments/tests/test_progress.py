@@ -80,11 +80,14 @@ def test_participant_progress_per_course(staff, hub, participant, statements, co
         Decimal("2.00"),
         None,
     )
-    # Without a course: the latest before (other course) and the latest after.
-    assert by_area(queries.participant_progress(participant))[1] == (
-        Decimal("2.00"),
-        Decimal("3.00"),
-    )
+    # Without a course: the newest pair of the same course, never the "before" of the
+    # other course against this course's "after".
+    progress = queries.participant_progress(participant)
+    assert by_area(progress)[1] == (Decimal("1.00"), Decimal("3.00"))
+    assert progress.after is not None
+    assert progress.before is not None
+    assert progress.before.course_id == progress.after.course_id == course.pk
+    assert not progress.extra["unpaired"]
     assert queries.participant_courses(participant) == [
         (other.pk, "E-mail for beginners"),
         (course.pk, "Smartphone basics"),
@@ -157,3 +160,21 @@ def test_chart_and_table_round_alike():
     assert [bar.value for bar in chart.rows[0].bars] == ["3.8", "5.0"]
     assert chart.rows[0].bars[1].width == chart.plot_width
     assert "before 3.8, after 5.0" in chart.description
+
+
+def test_a_single_self_assessment_says_it_has_no_pair(staff, hub, participant, statements, course):
+    other = Course.objects.create(hub=hub, title="E-mail for beginners")
+    record(staff, hub, participant, statements, 1, course=course, taken_on=date(2026, 1, 1))
+    record(
+        staff,
+        hub,
+        participant,
+        statements,
+        4,
+        course=other,
+        moment="after",
+        taken_on=date(2026, 2, 1),
+    )
+    progress = queries.participant_progress(participant)
+    assert progress.extra["unpaired"]
+    assert by_area(progress)[1] == (None, Decimal("4.00"))

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from digibank.accounts.models import User
 from digibank.demo.bulk import BulkTable, indexes_deferred, next_id, reset_sequences
-from digibank.learning import queries, services
+from digibank.learning import classroom, queries, services
 from digibank.learning.digcomp import Competence
 from digibank.learning.models import (
     Course,
@@ -227,6 +227,8 @@ def _small(
             ]
             written += len(enrolments)
             if past:
+                # Attendance is marked by the session's own trainer.
+                teacher = trainers[0] if trainers else actor
                 held = list(session.meetings.all())
                 for enrolment in enrolments:
                     presence = rng.random()
@@ -237,10 +239,10 @@ def _small(
                             else ("excused" if rng.random() < 0.3 else "absent")
                         )
                         services.attendance_record(
-                            actor=actor, meeting=meeting, enrolment=enrolment, status=status
+                            actor=teacher, meeting=meeting, enrolment=enrolment, status=status
                         )
                     if queries.certificate_eligibility(enrolment).eligible:
-                        services.certificate_issue(actor=actor, enrolment=enrolment)
+                        classroom.certificate_issue_one(actor=teacher, enrolment=enrolment)
                 services.session_mark_done(actor=actor, session=session)
             elif len(enrolments) > capacity and number == 1:
                 # Someone dropped out: the first person waiting has an open offer.

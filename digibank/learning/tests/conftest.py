@@ -108,20 +108,31 @@ def meeting_times(days_ahead: int = 7, hour: int = 14) -> MeetingTimes:
 
 
 @pytest.fixture
-def make_session(course: Course, staff: User, location: Location) -> MakeSession:
+def make_session(course: Course, staff: User, location: Location, trainer: User) -> MakeSession:
     def make(
-        *, capacity: int = 10, meetings: int = 1, course: Course = course, **extra: Any
+        *,
+        capacity: int = 10,
+        meetings: int = 1,
+        course: Course = course,
+        held: bool = False,
+        **extra: Any,
     ) -> Session:
+        """A session with weekly meetings from next week on; `held=True`: meetings that
+        took place (the last one a week ago), taught by the `trainer`, so attendance
+        can be marked."""
+        first = -7 * meetings if held else 7
+        if held:
+            extra.setdefault("trainers", [trainer])
         session = services.session_create(
             actor=staff,
             course=course,
             capacity=capacity,
-            first_meeting={**meeting_times(7), "location": location},
+            first_meeting={**meeting_times(first), "location": location},
             **extra,
         )
         for index in range(1, meetings):
             services.meeting_add(
-                actor=staff, session=session, **meeting_times(7 + 7 * index), location=location
+                actor=staff, session=session, **meeting_times(first + 7 * index), location=location
             )
         return session
 

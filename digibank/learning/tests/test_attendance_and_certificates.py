@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_attendance_is_recorded_once_and_can_be_changed(
     make_session: MakeSession, make_participant: MakeParticipant, trainer: User, staff: User
 ) -> None:
-    session = make_session(meetings=2)
+    session = make_session(held=True, meetings=2)
     enrolment = services.enrolment_create(
         actor=staff, session=session, participant=make_participant()
     )
@@ -35,7 +35,7 @@ def test_attendance_is_recorded_once_and_can_be_changed(
 def test_no_shows_are_counted(
     make_session: MakeSession, make_participant: MakeParticipant, trainer: User, staff: User
 ) -> None:
-    session = make_session(meetings=3)
+    session = make_session(held=True, meetings=3)
     enrolment = services.enrolment_create(
         actor=staff, session=session, participant=make_participant()
     )
@@ -50,7 +50,7 @@ def test_no_shows_are_counted(
 def test_waiting_people_have_no_attendance(
     make_session: MakeSession, make_participant: MakeParticipant, trainer: User, staff: User
 ) -> None:
-    session = make_session(capacity=1)
+    session = make_session(held=True, capacity=1)
     services.enrolment_create(actor=staff, session=session, participant=make_participant())
     waiting = services.enrolment_create(
         actor=staff, session=session, participant=make_participant()
@@ -67,7 +67,7 @@ def test_waiting_people_have_no_attendance(
 def test_attendance_of_another_session_is_refused(
     make_session: MakeSession, make_participant: MakeParticipant, trainer: User, staff: User
 ) -> None:
-    one, two = make_session(), make_session()
+    one, two = make_session(held=True), make_session(held=True)
     enrolment = services.enrolment_create(actor=staff, session=one, participant=make_participant())
     with pytest.raises(ValidationError):
         services.attendance_record(
@@ -78,7 +78,7 @@ def test_attendance_of_another_session_is_refused(
 def test_certificate_needs_the_attendance_rule(
     make_session: MakeSession, make_participant: MakeParticipant, trainer: User, staff: User
 ) -> None:
-    session = make_session(meetings=4)  # the course asks for 75%: 3 of 4
+    session = make_session(held=True, meetings=4)  # the course asks for 75%: 3 of 4
     enrolment = services.enrolment_create(
         actor=staff, session=session, participant=make_participant()
     )
@@ -105,7 +105,7 @@ def test_certificate_needs_the_attendance_rule(
 def test_certificate_language_falls_back_to_dutch(
     make_session: MakeSession, make_participant: MakeParticipant, trainer: User, staff: User
 ) -> None:
-    session = make_session(meetings=1)
+    session = make_session(held=True, meetings=1)
     for language, expected in (("fr", "fr"), ("en", "en"), ("ar", "nl")):
         enrolment = services.enrolment_create(
             actor=staff, session=session, participant=make_participant(preferred_language=language)
@@ -119,7 +119,7 @@ def test_certificate_language_falls_back_to_dutch(
 def test_waiting_people_get_no_certificate(
     make_session: MakeSession, make_participant: MakeParticipant, staff: User
 ) -> None:
-    session = make_session(capacity=1)
+    session = make_session(held=True, capacity=1)
     services.enrolment_create(actor=staff, session=session, participant=make_participant())
     waiting = services.enrolment_create(
         actor=staff, session=session, participant=make_participant()
@@ -147,7 +147,7 @@ def test_certificate_document_in_the_persons_language(
         return b""
 
     monkeypatch.setattr(pdf, "render_pdf", render)
-    session = make_session(meetings=1)
+    session = make_session(held=True, meetings=1)
     enrolment = services.enrolment_create(
         actor=staff, session=session, participant=make_participant(preferred_language="fr")
     )

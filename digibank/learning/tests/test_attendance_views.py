@@ -26,7 +26,7 @@ def test_one_tap_per_person_without_javascript(
     make_session: MakeSession,
     make_participant: MakeParticipant,
 ) -> None:
-    session = make_session()
+    session = make_session(held=True)
     enrolment = services.enrolment_create(
         actor=staff, session=session, participant=make_participant()
     )
@@ -50,7 +50,7 @@ def test_htmx_swaps_the_row(
     make_session: MakeSession,
     make_participant: MakeParticipant,
 ) -> None:
-    session = make_session()
+    session = make_session(held=True)
     enrolment = services.enrolment_create(
         actor=staff, session=session, participant=make_participant()
     )
@@ -74,7 +74,7 @@ def test_another_hubs_enrolment_is_not_found(
     make_session: MakeSession,
     make_participant: MakeParticipant,
 ) -> None:
-    session = make_session()
+    session = make_session(held=True)
     enrolment = services.enrolment_create(
         actor=staff, session=session, participant=make_participant()
     )
@@ -93,7 +93,7 @@ def test_attendance_sheet_pdf(
     make_session: MakeSession,
     make_participant: MakeParticipant,
 ) -> None:
-    session = make_session()
+    session = make_session(held=True)
     services.enrolment_create(actor=staff, session=session, participant=make_participant())
     response = client_for(trainer).get(
         learning_url(hub, "attendance_sheet", pk=session.meetings.get().pk)
@@ -111,7 +111,7 @@ def test_certificate_pdf_or_a_clear_reason(
     make_session: MakeSession,
     make_participant: MakeParticipant,
 ) -> None:
-    session = make_session(meetings=2)
+    session = make_session(held=True, meetings=2)
     enrolment = services.enrolment_create(
         actor=staff, session=session, participant=make_participant(preferred_language="fr")
     )
@@ -124,6 +124,12 @@ def test_certificate_pdf_or_a_clear_reason(
         services.attendance_record(
             actor=trainer, meeting=meeting, enrolment=enrolment, status="present"
         )
+    # Opening the page never issues: the trainer issues on purpose, then prints.
+    waiting = client.get(url)
+    assert waiting.status_code == 200
+    assert not Certificate.objects.exists()
+    issued = client.post(learning_url(hub, "certificate_issue", pk=enrolment.pk))
+    assert issued.status_code == 302
     response = client.get(url)
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -136,7 +142,7 @@ def test_digihelpers_cannot_take_attendance(
     hub: Hub,
     make_session: MakeSession,
 ) -> None:
-    session = make_session()
+    session = make_session(held=True)
     response = client_for(digihelper).get(
         learning_url(hub, "attendance", pk=session.meetings.get().pk)
     )
@@ -152,7 +158,7 @@ def test_attendance_page_query_count(
     make_participant: MakeParticipant,
     django_assert_max_num_queries,
 ) -> None:
-    session = make_session(capacity=40)
+    session = make_session(held=True, capacity=40)
     meeting = session.meetings.get()
     for index in range(35):
         enrolment = services.enrolment_create(

@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 def test_merge_moves_enrolments_and_keeps_the_better_place(
     make_session: MakeSession, make_participant: MakeParticipant, staff: User, coordinator: User
 ) -> None:
-    shared, only_source = make_session(capacity=1), make_session()
+    shared, only_source = make_session(capacity=1, held=True), make_session(held=True)
     source, target = make_participant(), make_participant()
     kept = services.enrolment_create(actor=staff, session=shared, participant=source)
     dropped = services.enrolment_create(actor=staff, session=shared, participant=target)  # waiting
     services.attendance_record(
-        actor=staff, meeting=shared.meetings.get(), enrolment=kept, status="present"
+        actor=coordinator, meeting=shared.meetings.get(), enrolment=kept, status="present"
     )
     moved = services.enrolment_create(actor=staff, session=only_source, participant=source)
     people_services.participant_merge(actor=coordinator, source=source, target=target)
@@ -61,18 +61,19 @@ def test_hub_figures_and_timeline(
     make_session: MakeSession,
     make_participant: MakeParticipant,
     staff: User,
+    trainer: User,
     hub: Hub,
     other_hub: Hub,
     django_assert_max_num_queries,
 ) -> None:
-    session = make_session(meetings=2)
+    session = make_session(meetings=2, held=True)
     person = make_participant()
     enrolment = services.enrolment_create(actor=staff, session=session, participant=person)
     for meeting in session.meetings.all():
         services.attendance_record(
-            actor=staff, meeting=meeting, enrolment=enrolment, status="present"
+            actor=trainer, meeting=meeting, enrolment=enrolment, status="present"
         )
-    services.certificate_issue(actor=staff, enrolment=enrolment)
+    services.certificate_issue(actor=trainer, enrolment=enrolment)
     with django_assert_max_num_queries(2):
         figures = panels.hub_figures([hub.pk, other_hub.pk])
     assert figures[hub.pk][panels.ENROLMENTS_FIGURE] == 1

@@ -222,16 +222,16 @@ def invariant_problems(*, hub: Hub | None = None) -> list[str]:
     as short texts (empty: all is well). For tests and checks, not for pages."""
     devices = Device.objects.all() if hub is None else Device.objects.filter(hub=hub)
     counted = devices.annotate(
-        holds=Count("holding", distinct=True),
-        loans=Count(
+        n_holds=Count("holding", distinct=True),
+        n_loans=Count(
             "loans", filter=Q(loans__returned_at__isnull=True) & ~Q(loans__kind="gift"), distinct=True
         ),
-        org=Count(
+        n_org=Count(
             "organisation_loan_items",
             filter=Q(organisation_loan_items__returned_at__isnull=True),
             distinct=True,
         ),
-    ).values("pk", "status", "holds", "loans", "org")
+    ).values("pk", "status", "n_holds", "n_loans", "n_org")
     offers = dict(
         DeviceOffer.objects.filter(status=OfferStatus.OPEN, device__in=devices)
         .values("device_id")
@@ -242,10 +242,11 @@ def invariant_problems(*, hub: Hub | None = None) -> list[str]:
     for row in counted:
         expected = STATUS_RECORDS[row["status"]]
         open_offers = offers.get(row["pk"], 0)
-        if row["loans"] + row["org"] != expected.holdings or row["holds"] != expected.holdings:
+        out = row["n_loans"] + row["n_org"]
+        if out != expected.holdings or row["n_holds"] != expected.holdings:
             problems.append(
-                f"device {row['pk']} {row['status']}: {row['loans']} loans, {row['org']} "
-                f"organisation items, {row['holds']} holdings"
+                f"device {row['pk']} {row['status']}: {row['n_loans']} loans, {row['n_org']} "
+                f"organisation items, {row['n_holds']} holdings"
             )
         if open_offers != expected.open_offers:
             problems.append(f"device {row['pk']} {row['status']}: {open_offers} open offers")

@@ -108,7 +108,9 @@ def claim_loan_days(loan: Loan, *, first: date, last: date) -> None:
     """Claim the device for each day from `first` to `last` for this loan."""
     span = min((last - first).days + 1, MAX_LOAN_DAYS_CLAIMED)
     # Days this loan claimed already (a renewal after the due date was moved) stay.
-    own = set(ReservationDay.objects.filter(loan=loan, day__gte=first).values_list("day", flat=True))
+    own = set(
+        ReservationDay.objects.filter(loan=loan, day__gte=first).values_list("day", flat=True)
+    )
     days = (first + timedelta(days=n) for n in range(span))
     rows = [
         ReservationDay(hub_id=loan.hub_id, loan=loan, device_id=loan.device_id, day=day)

@@ -92,9 +92,12 @@ def loan_close_lost(
         actor=actor, device=loan.device, to="retired", reason=RETIREMENT_FOR_LOSS[LossKind(loss)]
     )
     settled = False
-    if deposit_refunded_cents is not None and LoanDeposit.objects.filter(
-        loan=loan, received_cents__gt=0, refunded_at__isnull=True
-    ).exists():
+    if (
+        deposit_refunded_cents is not None
+        and LoanDeposit.objects.filter(
+            loan=loan, received_cents__gt=0, refunded_at__isnull=True
+        ).exists()
+    ):
         _deposit_refund(
             actor=actor,
             loan=loan,

@@ -224,7 +224,9 @@ def invariant_problems(*, hub: Hub | None = None) -> list[str]:
     counted = devices.annotate(
         n_holds=Count("holding", distinct=True),
         n_loans=Count(
-            "loans", filter=Q(loans__returned_at__isnull=True) & ~Q(loans__kind="gift"), distinct=True
+            "loans",
+            filter=Q(loans__returned_at__isnull=True) & ~Q(loans__kind="gift"),
+            distinct=True,
         ),
         n_org=Count(
             "organisation_loan_items",

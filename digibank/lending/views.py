@@ -1009,7 +1009,8 @@ def loan_lost(request: HubRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(
-                request, _("The loan is closed and the device is retired. The person may borrow again.")
+                request,
+                _("The loan is closed and the device is retired. The person may borrow again."),
             )
             return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
     return render(request, "lending/loan_lost.html", {"form": form, "loan": loan})

@@ -78,7 +78,9 @@ def test_retiring_a_lent_device_leads_to_the_lost_page(
     participant: Participant,
     client_for: Callable[[User], Client],
 ) -> None:
-    loan = services.loan_checkout(actor=coordinator, hub=hub, device=device, participant=participant)
+    loan = services.loan_checkout(
+        actor=coordinator, hub=hub, device=device, participant=participant
+    )
     client = client_for(coordinator)
     lost_url = lending_url(hub, "loan_lost", pk=loan.pk)
     page = client.get(_device_url(hub, "detail", device))
@@ -100,7 +102,9 @@ def test_a_lost_loan_closes_frees_the_borrower_and_retires_the_device(
     coordinator: User, hub: Hub, make_device: MakeDevice, participant: Participant
 ) -> None:
     device = make_device()
-    loan = services.loan_checkout(actor=coordinator, hub=hub, device=device, participant=participant)
+    loan = services.loan_checkout(
+        actor=coordinator, hub=hub, device=device, participant=participant
+    )
     Loan.objects.filter(pk=loan.pk).update(deposit_cents=5000)
     services.loan_deposit_collect(actor=coordinator, loan=loan, received_cents=5000, method="cash")
     with pytest.raises(ValidationError) as error:
@@ -145,7 +149,9 @@ def test_a_lost_loan_closes_frees_the_borrower_and_retires_the_device(
 def test_lost_dates_are_checked(
     coordinator: User, hub: Hub, device: Device, participant: Participant
 ) -> None:
-    loan = services.loan_checkout(actor=coordinator, hub=hub, device=device, participant=participant)
+    loan = services.loan_checkout(
+        actor=coordinator, hub=hub, device=device, participant=participant
+    )
     for lost_on in (timezone.localdate() + timedelta(days=1), date(2000, 1, 1)):
         with pytest.raises(ValidationError) as error:
             loan_close_lost(actor=coordinator, loan=loan, loss="lost", lost_on=lost_on)
@@ -173,9 +179,7 @@ def test_the_lost_page_closes_the_loan(
     answer = client.post(url, {"loss": "not_returned", "lost_on": tomorrow.isoformat()})
     assert answer.status_code == 200
     assert "cannot be in the future" in answer.content.decode()
-    answer = client.post(
-        url, {"loss": "not_returned", "lost_on": timezone.localdate().isoformat()}
-    )
+    answer = client.post(url, {"loss": "not_returned", "lost_on": timezone.localdate().isoformat()})
     assert answer.status_code == 302
     device.refresh_from_db()
     assert device.retirement_reason == "not_returned"

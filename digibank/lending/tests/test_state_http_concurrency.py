@@ -11,6 +11,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -56,7 +57,7 @@ class Desk:
         body = None
         if data is not None:
             body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.token}).encode()
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 - the live server, over http
             self.base + path, data=body, headers={"Cookie": cookie, "Referer": self.base + "/"}
         )
         try:
@@ -139,7 +140,7 @@ def test_checkouts_and_reservations_of_one_device_at_once_never_both(
         path = lending_url(hub, "checkout", pk=person.pk)
         desk.prepare(path)
         data = {"tag": str(device.tag), "kind": "temporary", "goals_plan": ""}
-        actions.append(lambda desk=desk, path=path, data=data: desk.post(path, data))
+        actions.append(partial(desk.post, path, data))
     for n, partner in enumerate(partners):
         desk = Desk(live_server.url, coordinator)
         desk.prepare(reserve_path)
@@ -150,7 +151,7 @@ def test_checkouts_and_reservations_of_one_device_at_once_never_both(
             "ends_on": (start + timedelta(days=5)).isoformat(),
             "tags": str(device.tag),
         }
-        actions.append(lambda desk=desk, data=data: desk.post(reserve_path, data))
+        actions.append(partial(desk.post, reserve_path, data))
     statuses = [outcome.value for outcome in run_at_once(actions, timeout=240)]
     assert all(status in (200, 302) for status in statuses), statuses
     loans = Loan.objects.filter(device=device).count()

@@ -86,7 +86,8 @@ def test_retiring_a_lent_device_leads_to_the_lost_page(
     page = client.get(_device_url(hub, "detail", device))
     assert lost_url in page.content.decode()
     answer = client.get(_device_url(hub, "transition", device) + "?to=retired")
-    assert answer.status_code == 302 and answer["Location"] == lost_url
+    assert answer.status_code == 302
+    assert answer["Location"] == lost_url
     answer = client.post(
         _device_url(hub, "transition", device),
         {"to": "retired", "reason": "recycled", "confirm": "yes"},
@@ -130,13 +131,17 @@ def test_a_lost_loan_closes_frees_the_borrower_and_retires_the_device(
     )
     loan.refresh_from_db()
     device.refresh_from_db()
-    assert loan.returned_at is not None and loan.loss == "stolen"
+    assert loan.returned_at is not None
+    assert loan.loss == "stolen"
     assert loan.police_report == "PV GE.55.L3.012345/26"
-    assert device.status == DeviceStatus.RETIRED and device.retirement_reason == "stolen"
-    assert loan.deposit.refunded_cents == 0 and loan.deposit.kept_reason
+    assert device.status == DeviceStatus.RETIRED
+    assert device.retirement_reason == "stolen"
+    assert loan.deposit.refunded_cents == 0
+    assert loan.deposit.kept_reason
     assert not DeviceHolding.objects.filter(device=device).exists()
     entry = JournalEntry.objects.get(action="lending.loan_lost")
-    assert entry.actor == coordinator and entry.details["loss"] == "stolen"
+    assert entry.actor == coordinator
+    assert entry.details["loss"] == "stolen"
     assert state.invariant_problems(hub=hub) == []
     # The borrower may borrow again (the default policy allows one loan at a time).
     services.loan_checkout(
@@ -229,7 +234,8 @@ def test_retiring_or_repairing_an_offered_device_withdraws_the_offer(
     request = DeviceRequest.objects.get(participant=first)
     assert request.status == RequestStatus.WAITING  # keeps the place: priority unchanged
     first_in_line = services.queries.waiting_list(hub=hub, kind="monitor").first()
-    assert first_in_line is not None and first_in_line.participant_id == first.pk
+    assert first_in_line is not None
+    assert first_in_line.participant_id == first.pk
     assert len(mail.outbox) == 1
     assert "liste d'attente" in mail.outbox[0].body  # told in their language
     assert state.invariant_problems(hub=hub) == []
@@ -296,7 +302,8 @@ def test_a_device_returned_ready_is_offered_when_the_policy_says_so(
         outcome="ready",
     )
     offer = DeviceOffer.objects.get(status="open")
-    assert offer.device_id == device.pk and offer.request.participant_id == waiting.pk
+    assert offer.device_id == device.pk
+    assert offer.request.participant_id == waiting.pk
     assert state.invariant_problems(hub=hub) == []
 
 
@@ -330,7 +337,7 @@ def test_a_loan_over_a_reservation_is_refused_naming_it(
 ) -> None:
     today = timezone.localdate()
     _reserve(staff, hub, [device], today + timedelta(days=7), today + timedelta(days=11))
-    with pytest.raises(ValidationError, match="Klas 6B.*Basisschool De Linde"):
+    with pytest.raises(ValidationError, match=r"Klas 6B.*Basisschool De Linde"):
         services.loan_checkout(actor=staff, hub=hub, device=device, participant=participant)
     assert not Loan.objects.exists()
     # A loan that ends before the reservation starts is fine.

@@ -16,7 +16,6 @@ def register_personal_data() -> None:
         Loan,
         erase=["goals_plan", "damage_note", "return_note", "police_report"],
         keep={
-            "loss": "a code from a fixed list (lost, stolen, not returned)",
             "conditions": "the hub's lending conditions copied into the agreement, the same "
             "for every borrower",
             "language": "the agreement's language code, kept like the preferred language",

@@ -138,6 +138,21 @@ class LendingMachine(RuleBasedStateMachine):
             )
         )
 
+    @rule(n=index, to=st.sampled_from(TARGETS), reason=st.sampled_from(RETIRE_REASONS))
+    def device_page_on_a_held_device(self, n: int, to: str, reason: str) -> None:
+        """The same buttons, aimed at a device lending holds (on loan or offered), where
+        a stranded record would come from."""
+        held = list(
+            Device.objects.filter(
+                pk__in=self.world.device_ids, status__in=["on_loan", "reserved"]
+            ).order_by("pk")
+        )
+        device = _pick(held, n)
+        if device is not None:
+            self.run(
+                lambda: device_change_status(actor=self.actor, device=device, to=to, reason=reason)
+            )
+
     @rule(n=index)
     def request(self, n: int) -> None:
         self.run(

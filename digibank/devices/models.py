@@ -73,6 +73,7 @@ class RetirementReason(models.TextChoices):
     RECYCLED = "recycled", _("Recycled")
     LOST = "lost", _("Lost")
     STOLEN = "stolen", _("Stolen")
+    NOT_RETURNED = "not_returned", _("Not returned by the borrower")
     GIVEN_AWAY = "given_away", _("Given away")
 
 

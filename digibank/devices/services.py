@@ -26,7 +26,7 @@ from digibank.core.text import contains_national_number
 from digibank.network.models import Hub, Location, Organisation, OrganisationKind
 from digibank.network.services import OrganisationValues, organisation_create
 
-from .lifecycle import allowed_next
+from .lifecycle import MANUAL_TARGETS, allowed_next, ready_hooks, status_seam
 from .models import (
     DataWipe,
     Device,
@@ -271,6 +271,37 @@ def device_transition(*, actor: Any, device: Device, to: str, reason: str = "") 
     device.status_changed_at = locked.status_changed_at
     device.retirement_reason = locked.retirement_reason
     device.cycle_started_at = locked.cycle_started_at
+    return locked
+
+
+@transaction.atomic
+def device_change_status(*, actor: Any, device: Device, to: str, reason: str = "") -> Device:
+    """A status change asked for on the device page. Where another app holds a record
+    for this device (a loan, an offer), that app decides under the device lock: it
+    refuses with its reason, or makes the change itself (closing its record first).
+    A device made ready here is announced to the apps that wait for one."""
+    if to not in MANUAL_TARGETS:
+        raise ValidationError(_("Use the lending screens for this."), code="transition")
+    locked = _lock(device)
+    seam = status_seam(locked, to)
+    if seam is not None and seam.refusal:
+        raise ValidationError(seam.refusal, code="transition")
+    if seam is not None and seam.url:
+        raise ValidationError(
+            _("This device is lent out: close the loan on the lending page first."),
+            code="transition",
+        )
+    if seam is not None and seam.perform is not None:
+        seam.perform(actor, locked, to, reason)
+    else:
+        device_transition(actor=actor, device=locked, to=to, reason=reason)
+    if to == DeviceStatus.READY:
+        for hook in ready_hooks():
+            hook(actor, locked)
+    locked.refresh_from_db()
+    device.status = locked.status
+    device.retirement_reason = locked.retirement_reason
+    device.status_changed_at = locked.status_changed_at
     return locked
 
 
@@ -565,6 +596,7 @@ def _messages(exc: ValidationError) -> list[str]:
 
 __all__ = [
     "DeviceKind",
+    "device_change_status",
     "device_register",
     "device_transition",
     "device_update",

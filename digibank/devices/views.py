@@ -39,7 +39,7 @@ from .forms import (
     TransitionForm,
     WipeForm,
 )
-from .lifecycle import ACTION_LABELS, MANUAL_TARGETS, allowed_next
+from .lifecycle import ACTION_LABELS, MANUAL_TARGETS, allowed_next, status_seam
 from .models import DataWipe, Device, DevicePhoto, DeviceStatus, RetirementReason, StockTake
 from .photos import MAX_PHOTOS_PER_DEVICE
 
@@ -231,8 +231,16 @@ def device_detail(request: HubRequest, pk: int) -> HttpResponse:
                 refusal = services.transition_refusal(
                     device, status, RetirementReason.RECYCLED if status == "retired" else ""
                 )
+                # The app holding a record of this device (lending) may refuse, or
+                # lead to its own page (retiring a lent device: the lost flow).
+                seam = status_seam(device, status)
                 actions.append(
-                    {"to": status.value, "label": ACTION_LABELS[status], "refusal": refusal}
+                    {
+                        "to": status.value,
+                        "label": ACTION_LABELS[status],
+                        "refusal": refusal or (seam.refusal if seam else ""),
+                        "url": seam.url if seam else "",
+                    }
                 )
     context = {
         "device": device,
@@ -257,6 +265,9 @@ def device_transition(request: HubRequest, pk: int) -> HttpResponse:
         to = request.GET.get("to", "")
         if to != DeviceStatus.RETIRED:
             return redirect(_detail_url(request, device))
+        seam = status_seam(device, to)
+        if seam is not None and seam.url:
+            return redirect(seam.url)
         form = TransitionForm(initial={"to": to})
         return render(request, "devices/device_retire.html", {"device": device, "form": form})
     form = TransitionForm(request.POST)
@@ -269,8 +280,11 @@ def device_transition(request: HubRequest, pk: int) -> HttpResponse:
     if to not in MANUAL_TARGETS:
         messages.error(request, _("Use the lending screens for this."))
         return redirect(_detail_url(request, device))
+    seam = status_seam(device, to)
+    if seam is not None and seam.url:
+        return redirect(seam.url)
     try:
-        services.device_transition(actor=request.user, device=device, to=to, reason=reason)
+        services.device_change_status(actor=request.user, device=device, to=to, reason=reason)
     except ValidationError as error:
         if to == DeviceStatus.RETIRED and not reason:
             form.add_error("reason", " ".join(error.messages))

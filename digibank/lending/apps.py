@@ -9,6 +9,7 @@ class LendingConfig(AppConfig):
     def ready(self) -> None:
         from digibank.core.journal import register_actions
         from digibank.core.schedule import register_daily
+        from digibank.devices.lifecycle import register_ready_hook, register_status_seam
         from digibank.network.registry import (
             NavItem,
             register_dashboard_panel,
@@ -24,7 +25,7 @@ class LendingConfig(AppConfig):
         )
         from digibank.people.timeline import register_timeline_provider
 
-        from . import merge, panels, privacy, queries, tasks
+        from . import merge, panels, privacy, queries, state, tasks
 
         register_actions(
             {
@@ -38,6 +39,8 @@ class LendingConfig(AppConfig):
                 "lending.offer_accepted": _("Offer accepted"),
                 "lending.offer_declined": _("Offer declined"),
                 "lending.offer_expired": _("Offer expired"),
+                "lending.offer_withdrawn": _("Offer withdrawn: the device is not available"),
+                "lending.loan_lost": _("Loan closed: device lost, stolen or not returned"),
                 "lending.checkout": _("Device lent"),
                 "lending.signed": _("Agreement signed"),
                 "lending.signed_on_screen": _("Agreement signed on screen"),
@@ -78,3 +81,6 @@ class LendingConfig(AppConfig):
         register_daily(tasks.send_loan_reminders)
         register_daily(tasks.send_overdue_summaries)
         register_daily(tasks.expire_offers)
+        # The device page asks lending before it moves a device lending holds.
+        register_status_seam(state.device_page_seam)
+        register_ready_hook(state.device_became_ready)

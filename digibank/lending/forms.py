@@ -16,7 +16,15 @@ from digibank.network.models import HubPartner
 from digibank.network.templatetags.network import euros
 from digibank.people.models import TargetGroup
 
-from .models import DepositMethod, EvidenceKind, LendingPolicy, LoanKind, Need, ReturnOutcome
+from .models import (
+    DepositMethod,
+    EvidenceKind,
+    LendingPolicy,
+    LoanKind,
+    LossKind,
+    Need,
+    ReturnOutcome,
+)
 
 
 class PolicyForm(forms.Form):
@@ -53,6 +61,14 @@ class PolicyForm(forms.Form):
     offer_days = forms.IntegerField(
         label=_("Days a person has to accept an offered device"), min_value=1, max_value=60
     )
+    offer_when_ready = forms.BooleanField(
+        label=_("Offer a device to the first person waiting as soon as it is ready"),
+        help_text=_(
+            "Otherwise ready devices that people wait for show on the “ready and wanted” "
+            "list, and staff offer them."
+        ),
+        required=False,
+    )
     reminder_days = forms.IntegerField(
         label=_("Days before the due date to send a reminder"), min_value=0, max_value=60
     )
@@ -86,6 +102,7 @@ class PolicyForm(forms.Form):
             "deposit_euros": policy.deposit_cents / 100,
             "approval_required": policy.approval_required,
             "offer_days": policy.offer_days,
+            "offer_when_ready": policy.offer_when_ready,
             "reminder_days": policy.reminder_days,
             "conditions": policy.conditions,
         }
@@ -108,6 +125,7 @@ class PolicyForm(forms.Form):
             "deposit_cents": int(data["deposit_euros"] * 100),
             "approval_required": data["approval_required"],
             "offer_days": data["offer_days"],
+            "offer_when_ready": data["offer_when_ready"],
             "reminder_days": data["reminder_days"],
             "conditions": data["conditions"].strip(),
         }
@@ -600,3 +618,44 @@ class BulkReturnForm(forms.Form):
             "exceptions": {pk: data[f"outcome_{pk}"] for pk in picked if data[f"outcome_{pk}"]},
             "notes": {pk: data[f"note_{pk}"] for pk in picked if data[f"note_{pk}"]},
         }
+
+
+class LossForm(forms.Form):
+    """Close a loan as lost, stolen or not returned (losses.loan_close_lost)."""
+
+    loss = forms.ChoiceField(
+        label=_("What happened to the device?"), choices=LossKind.choices, widget=forms.RadioSelect
+    )
+    lost_on = DateField(
+        label=_("On what date was it lost, stolen or due back at the latest?"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    police_report = forms.CharField(
+        label=_("Police report number (if any)"),
+        max_length=60,
+        required=False,
+        validators=[validate_no_credentials],
+    )
+
+    def __init__(self, *args: Any, deposit_received_cents: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deposit_received_cents = deposit_received_cents
+        if deposit_received_cents:
+            add_refund_fields(self, deposit_received_cents)
+            self.fields["deposit_refunded"].initial = 0
+            self.fields["deposit_refunded"].help_text = _(
+                "%(amount)s was received. Give 0 to keep all of it, or the amount refunded."
+            ) % {"amount": euros(deposit_received_cents)}
+            self.fields["deposit_kept_reason"].label = _("Why is (part of) the deposit kept?")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kwargs: dict[str, Any] = {
+            "loss": data["loss"],
+            "lost_on": data["lost_on"],
+            "police_report": data["police_report"],
+        }
+        if self.deposit_received_cents:
+            kwargs["deposit_refunded_cents"] = to_cents(data["deposit_refunded"])
+            kwargs["deposit_reason"] = data.get("deposit_kept_reason", "")
+        return kwargs

@@ -49,6 +49,11 @@ class LendingPolicy(TimestampedModel):
         _("days before the due date to send a reminder"), default=3
     )
     conditions = models.TextField(_("conditions in the agreement"), blank=True)
+    # A device that becomes ready is offered at once to the first person waiting for its
+    # kind; without this it shows on the "ready and wanted" list for staff to offer.
+    offer_when_ready = models.BooleanField(
+        _("offer a device to the first person waiting as soon as it is ready"), default=False
+    )
 
     class Meta:
         constraints = [
@@ -157,6 +162,8 @@ class OfferStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Expired")
+    # The device went to repair or was retired: the person keeps their place.
+    WITHDRAWN = "withdrawn", _("Withdrawn: the device is no longer available")
 
 
 class DeviceOffer(models.Model):
@@ -204,6 +211,12 @@ class ReturnOutcome(models.TextChoices):
     RETIRED = "retired", _("Retire the device")
 
 
+class LossKind(models.TextChoices):
+    LOST = "lost", _("Lost")
+    STOLEN = "stolen", _("Stolen")
+    NOT_RETURNED = "not_returned", _("Not returned")
+
+
 class Loan(TimestampedModel):
     """A device lent to a participant. The database allows one open loan per device."""
 
@@ -243,6 +256,14 @@ class Loan(TimestampedModel):
     return_note = models.CharField(_("notes"), max_length=500, blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=ReturnOutcome.choices, blank=True
+    )
+    # Closed without the device coming back (losses.loan_close_lost).
+    loss = models.CharField(
+        _("what happened"), max_length=12, choices=LossKind, blank=True, default=""
+    )
+    lost_on = models.DateField(_("lost or known missing on"), null=True, blank=True)
+    police_report = models.CharField(
+        _("police report number"), max_length=60, blank=True, default=""
     )
 
     class Meta:
@@ -407,19 +428,30 @@ class LoanSignature(models.Model):
 
 
 class ReservationDay(models.Model):
-    """One day a device is claimed by a reservation. The unique constraint on device and
-    day is what makes two reservations of one device for overlapping dates impossible,
-    whatever the callers do (locks only make the clear message likely)."""
+    """One day a device is claimed by a reservation or by a person's loan (its expected
+    period, up to the due date). The unique constraint on device and day is what makes
+    two reservations of one device for overlapping dates, or a reservation and a loan,
+    impossible whatever the callers do (locks only make the clear message likely)."""
 
     hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
-    item = models.ForeignKey(ReservedDevice, on_delete=models.CASCADE, related_name="days")
+    item = models.ForeignKey(
+        ReservedDevice, on_delete=models.CASCADE, null=True, blank=True, related_name="days"
+    )
+    loan = models.ForeignKey(
+        "Loan", on_delete=models.CASCADE, null=True, blank=True, related_name="days"
+    )
     device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
 
     class Meta:
         ordering = ["device_id", "day"]
         constraints = [
-            models.UniqueConstraint(fields=["device", "day"], name="reservation_day_once")
+            models.UniqueConstraint(fields=["device", "day"], name="reservation_day_once"),
+            models.CheckConstraint(
+                condition=Q(item__isnull=True, loan__isnull=False)
+                | Q(item__isnull=False, loan__isnull=True),
+                name="device_day_one_claimant",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -583,3 +615,39 @@ class LoanDeposit(models.Model):
     @property
     def settled(self) -> bool:
         return self.refunded_at is not None
+
+
+class DeviceHolding(models.Model):
+    """Who holds a device now: one row per device out of the building, for a person's
+    loan or an organisation loan. The unique device column is what makes a device on a
+    person's loan and on an organisation loan at once impossible, whatever the callers
+    do (see holdings.py). The row goes when the device comes back."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    device = models.OneToOneField(
+        "devices.Device", on_delete=models.PROTECT, related_name="holding"
+    )
+    loan = models.OneToOneField(
+        Loan, on_delete=models.CASCADE, null=True, blank=True, related_name="holding"
+    )
+    organisation_item = models.OneToOneField(
+        OrganisationLoanItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="holding",
+    )
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["device_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(loan__isnull=True, organisation_item__isnull=False)
+                | Q(loan__isnull=False, organisation_item__isnull=True),
+                name="device_holding_one_holder",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} held"

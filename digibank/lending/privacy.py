@@ -14,7 +14,7 @@ POLICY_CODES = "a code from the hub's lists, the same for every borrower"
 def register_personal_data() -> None:
     register_anonymise_fields(
         Loan,
-        erase=["goals_plan", "damage_note", "return_note"],
+        erase=["goals_plan", "damage_note", "return_note", "police_report"],
         keep={
             "conditions": "the hub's lending conditions copied into the agreement, the same "
             "for every borrower",

@@ -21,7 +21,7 @@ from digibank.devices.services import device_transition
 from digibank.network.models import Hub, HubPartner
 from digibank.people.models import Participant, TargetGroup
 
-from . import queries
+from . import holdings, queries
 from .models import (
     DepositMethod,
     DeviceOffer,
@@ -62,6 +62,7 @@ POLICY_FIELDS = (
     "offer_days",
     "reminder_days",
     "conditions",
+    "offer_when_ready",
 )
 
 AGREEMENT_LANGUAGES = ("nl", "fr", "en")
@@ -284,14 +285,18 @@ def offer_next(*, actor: Any, hub: Hub, device: Device) -> DeviceOffer | None:
         return None
     policy = queries.policy_for(hub)
     now = timezone.now()
-    offer = DeviceOffer.objects.create(
-        hub=hub,
-        request=request,
-        device=device,
-        offered_at=now,
-        expires_at=now + timedelta(days=policy.offer_days),
-        offered_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            offer = DeviceOffer.objects.create(
+                hub=hub,
+                request=request,
+                device=device,
+                offered_at=now,
+                expires_at=now + timedelta(days=policy.offer_days),
+                offered_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError({"device": _("This device is already offered to someone.")}) from None
     request.status = RequestStatus.OFFERED
     request.save(update_fields=["status", "updated_at"])
     device_transition(actor=actor, device=device, to=DeviceStatus.RESERVED)
@@ -460,6 +465,13 @@ def loan_checkout(
         raise ValidationError(
             {"participant": [_("This person may not borrow now."), *decision.reasons]}
         )
+    now = timezone.now()
+    due_on = None
+    if kind == LoanKind.TEMPORARY:
+        due_on = timezone.localdate(now) + timedelta(days=policy.loan_days_for(device.kind))
+    clash = holdings.loan_reservation_conflict(device.pk, timezone.localdate(now), due_on)
+    if clash:
+        raise ValidationError({"tag": clash})
     approval, request = _checkout_approval(
         actor=actor,
         hub=hub,
@@ -468,10 +480,6 @@ def loan_checkout(
         policy=policy,
         request=request,
     )
-    now = timezone.now()
-    due_on = None
-    if kind == LoanKind.TEMPORARY:
-        due_on = timezone.localdate(now) + timedelta(days=policy.loan_days_for(device.kind))
     loan = Loan(
         hub=hub,
         device=device,
@@ -493,6 +501,10 @@ def loan_checkout(
             loan.save()
     except IntegrityError:
         raise ValidationError({"tag": _("This device is already lent out.")}) from None
+    if kind != LoanKind.GIFT:
+        holdings.hold_for_loan(loan)
+    if due_on is not None:
+        holdings.claim_loan_days(loan, first=timezone.localdate(now), last=due_on)
     if deposit_method:
         _deposit_collect(
             actor=actor,
@@ -604,7 +616,14 @@ def loan_renew(*, actor: Any, loan: Loan) -> Loan:
             % {"count": loan.renewals, "max": policy.max_renewals}
         )
     start = max(loan.due_on, timezone.localdate())
-    loan.due_on = start + timedelta(days=policy.loan_days_for(loan.device.kind))
+    due_on = start + timedelta(days=policy.loan_days_for(loan.device.kind))
+    # The extra days are claimed like the first ones: a reservation in them refuses.
+    first = max(loan.due_on + timedelta(days=1), timezone.localdate())
+    clash = holdings.loan_reservation_conflict(loan.device_id, first, due_on)
+    if clash:
+        raise ValidationError(clash)
+    holdings.claim_loan_days(loan, first=first, last=due_on)
+    loan.due_on = due_on
     loan.renewals += 1
     loan.save(update_fields=["due_on", "renewals", "updated_at"])
     journal_write(
@@ -654,6 +673,8 @@ def loan_return(
     loan.return_note = note.strip()[:500]
     loan.outcome = outcome
     loan.save()
+    holdings.release(loan=loan)
+    holdings.release_loan_days(loan)
     device = loan.device
     _device_back(actor=actor, device=device, outcome=outcome)
     if deposit_refunded_cents is not None:
@@ -749,6 +770,9 @@ def reservation_create(
     gone = [str(d.tag) for d in locked if d.status == DeviceStatus.RETIRED]
     if gone:
         raise ValidationError({"tags": _("Retired: %(tags)s.") % {"tags": ", ".join(gone)}})
+    on_loan = holdings.loan_conflict_for_reservation(ids, starts_on)
+    if on_loan:
+        raise ValidationError({"tags": on_loan})
     taken = _days_taken(ids, starts_on, ends_on)
     if taken:
         raise _already_reserved(taken)
@@ -1105,6 +1129,15 @@ def _device_back(*, actor: Any, device: Device, outcome: str) -> None:
         device_transition(actor=actor, device=device, to=DeviceStatus.WIPING)
     else:
         device_transition(actor=actor, device=device, to=DeviceStatus.READY)
+        offer_when_ready(actor=actor, device=device)
+
+
+def offer_when_ready(*, actor: Any, device: Device) -> DeviceOffer | None:
+    """A device just became ready: offer it to the first person waiting for its kind
+    when the hub's policy says so (else it shows on the "ready and wanted" list)."""
+    if not queries.policy_for(device.hub).offer_when_ready:
+        return None
+    return offer_next(actor=actor, hub=device.hub, device=device)
 
 
 def _outcomes(ids: list[int], outcome: str, exceptions: Mapping[int, str] | None) -> dict[int, str]:
@@ -1173,8 +1206,9 @@ def _claim_days(
 
 
 def _release_days(*, reservation_id: int, device_ids: Iterable[int], after: date) -> None:
+    # From the day of the return: the device is back and may be lent again today.
     ReservationDay.objects.filter(
-        item__reservation_id=reservation_id, device_id__in=list(device_ids), day__gt=after
+        item__reservation_id=reservation_id, device_id__in=list(device_ids), day__gte=after
     ).delete()
 
 
@@ -1263,12 +1297,13 @@ def organisation_checkout(
     )
     try:
         with transaction.atomic():
-            OrganisationLoanItem.objects.bulk_create(
+            items = OrganisationLoanItem.objects.bulk_create(
                 OrganisationLoanItem(hub_id=reservation.hub_id, loan=loan, device=device)
                 for device in devices
             )
     except IntegrityError:
         raise ValidationError({"devices": _("One of these devices is already lent out.")}) from None
+    holdings.hold_for_organisation(items)
     for device in devices:
         device_transition(actor=actor, device=device, to=DeviceStatus.ON_LOAN)
     left = [device_id for device_id in reserved if device_id not in ids]
@@ -1353,6 +1388,7 @@ def organisation_return(
         item.note = (((notes or {}).get(item.pk) or "").strip() or note.strip())[:500]
         item.outcome = chosen[item.pk]
         item.save()
+        holdings.release(items=[item])
         _device_back(actor=actor, device=item.device, outcome=item.outcome)
         counts[item.outcome] = counts.get(item.outcome, 0) + 1
     _release_days(

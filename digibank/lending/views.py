@@ -979,3 +979,51 @@ def class_return(request: HubRequest, pk: int) -> HttpResponse:
             "chosen": chosen,
         },
     )
+
+
+# --- the state model: lost loans, ready and wanted -----------------------------------
+
+
+@hub_view("lending.lend")
+@reads_personal_data
+def loan_lost(request: HubRequest, pk: int) -> HttpResponse:
+    """Close a loan as lost, stolen or not returned (also where "retire" on the device
+    page of a lent device leads)."""
+    from .forms import LossForm
+    from .losses import loan_close_lost
+
+    loan = _loan(request, pk)
+    if not loan.is_open:
+        messages.error(request, _("This loan is already closed."))
+        return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+    deposit = _unsettled_deposit(loan)
+    form = LossForm(
+        _posted(request),
+        initial={"lost_on": timezone.localdate()},
+        deposit_received_cents=deposit.received_cents if deposit else 0,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            loan_close_lost(actor=request.user, loan=loan, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The loan is closed and the device is retired. The person may borrow again."),
+            )
+            return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
+    return render(request, "lending/loan_lost.html", {"form": form, "loan": loan})
+
+
+@hub_view("lending.lend")
+def ready_wanted(request: HubRequest) -> HttpResponse:
+    """Ready devices of kinds people wait for: offer each to the first person."""
+    from .state import ready_and_wanted
+
+    rows = ready_and_wanted(hub=request.hub)
+    return render(
+        request,
+        "lending/ready_wanted.html",
+        {"rows": rows, "policy": queries.policy_for(request.hub)},
+    )

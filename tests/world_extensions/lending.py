@@ -30,6 +30,7 @@ KWARG_KINDS: dict[tuple[str, str], str] = {
     ("lending:loan_signed", _PK): "loan",
     ("lending:loan_renew", _PK): "loan",
     ("lending:loan_return", _PK): "loan",
+    ("lending:loan_lost", _PK): "loan",
     ("lending:agreement", _PK): "loan",
     ("lending:reservation", _PK): "organisation_reservation",
     ("lending:reservation_cancel", _PK): "organisation_reservation",

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from digibank.accounts.roles import HubRole
 from digibank.devices.models import Device
+from digibank.lending.holdings import hold_open_records
 from digibank.lending.models import DeviceRequest, LendingPolicy, Loan
 from digibank.people.models import Participant
 
@@ -157,6 +158,7 @@ def seed(*, hubs: list[Any], scale: Any, seed: int, now: datetime, out: Output) 
             deferred.enter_context(indexes_deferred(Loan))
         for batch in rows():
             loans.write(batch)
+    hold_open_records()  # the devices out, as the check-out service records them
     requests = BulkTable(DeviceRequest, REQUEST_FIELDS)
     request_rows = []
     for hub_id, people in people_of.items():

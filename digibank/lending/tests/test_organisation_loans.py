@@ -17,6 +17,7 @@ from django.utils import timezone
 from digibank.accounts.models import User
 from digibank.core.models import JournalEntry
 from digibank.devices.models import Device, DeviceStatus
+from digibank.devices.services import device_transition
 from digibank.lending import services
 from digibank.lending.models import (
     OrganisationLoan,
@@ -159,11 +160,13 @@ def test_hand_over_refuses_devices_that_are_not_ready(
 ) -> None:
     ready, lent = make_device(), make_device()
     reservation = _reserve(coordinator, hub, [ready, lent])
-    services.loan_checkout(actor=coordinator, hub=hub, device=lent, participant=participant)
+    # A reserved device cannot be lent to a person in the reservation's period any more
+    # (test_state_model); one sent to repair is not ready either.
+    device_transition(actor=coordinator, device=lent, to=DeviceStatus.IN_REPAIR)
     with pytest.raises(ValidationError) as error:
         _hand_over(coordinator, reservation)
     assert str(lent.tag) in str(error.value)
-    assert "On loan" in str(error.value)
+    assert "In repair" in str(error.value)
     assert not OrganisationLoan.objects.exists()
     ready.refresh_from_db()
     assert ready.status == DeviceStatus.READY

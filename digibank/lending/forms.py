@@ -228,6 +228,8 @@ class WaitingFieldsMixin(forms.Form):
             box.label = _("I know people are waiting; renew anyway")
         if coordinator:
             self.fields["waiting_override_reason"].widget = forms.TextInput()
+        for name in ("waiting_acknowledged", "waiting_override_reason"):
+            self._bound_fields_cache.pop(name, None)  # bound before: take the new label
 
     def waiting_kwargs(self) -> dict[str, Any]:
         return {

@@ -176,9 +176,7 @@ class DeviceRequest(TimestampedModel):
             ),
             models.Index(fields=["participant", "-requested_at"], name="device_request_person"),
             # The approvals inbox and the follow-up list (queries.awaiting_approval, ...).
-            models.Index(
-                fields=["hub", "status", "requested_at"], name="device_request_status"
-            ),
+            models.Index(fields=["hub", "status", "requested_at"], name="device_request_status"),
         ]
         verbose_name = _("device request")
         verbose_name_plural = _("device requests")

@@ -85,9 +85,7 @@ def test_coordinator_approves_from_the_inbox(
     old = services.request_create(
         actor=staff, participant=_person(staff, hub, "Mina", "Aksoy"), kind="laptop"
     )
-    DeviceRequest.objects.filter(pk=old.pk).update(
-        requested_at=timezone.now() - timedelta(days=3)
-    )
+    DeviceRequest.objects.filter(pk=old.pk).update(requested_at=timezone.now() - timedelta(days=3))
     services.request_create(
         actor=staff, participant=_person(staff, hub, "Tom", "Peeters"), kind="tablet"
     )

@@ -45,7 +45,8 @@ def test_checkout_form_asks_to_confirm_when_others_wait(
     html = page.content.decode()
     assert "1 person waits for this kind of device" in html
     assert 'type="checkbox" name="waiting_acknowledged"' in html
-    assert 'name="waiting_override_reason"' in html and "Coordinator" not in html
+    assert 'name="waiting_override_reason"' in html
+    assert "Coordinator" not in html
     assert not Loan.objects.exists()
     done = client.post(url, {**data, "waiting_acknowledged": "on"})
     assert done.status_code == 302

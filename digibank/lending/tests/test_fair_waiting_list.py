@@ -110,9 +110,7 @@ def test_renewal_warns_or_refuses_when_others_wait(
 ) -> None:
     services.policy_update(actor=coordinator, hub=hub, data={"max_renewals": 3})
     borrower = make_participant(given_name="Lener")
-    loan = services.loan_checkout(
-        actor=staff, hub=hub, device=make_device(), participant=borrower
-    )
+    loan = services.loan_checkout(actor=staff, hub=hub, device=make_device(), participant=borrower)
     services.loan_renew(actor=staff, loan=loan)  # nobody waits
     _waiting(staff, make_participant)
     with pytest.raises(ValidationError) as warned:
@@ -181,11 +179,13 @@ def test_pass_over_keeps_the_place_and_offers_the_next_person(
     )
     device = make_device()
     offer = services.offer_next(actor=staff, hub=hub, device=device)
-    assert offer is not None and offer.request_id == first.pk
+    assert offer is not None
+    assert offer.request_id == first.pk
     with pytest.raises(ValidationError):
         waitlist.offer_pass_over(actor=coordinator, offer=offer, reason=" ")
     nxt = waitlist.offer_pass_over(actor=coordinator, offer=offer, reason="Too heavy for her")
-    assert nxt is not None and nxt.request_id == second.pk
+    assert nxt is not None
+    assert nxt.request_id == second.pk
     offer.refresh_from_db()
     first.refresh_from_db()
     assert offer.status == OfferStatus.PASSED
@@ -198,7 +198,8 @@ def test_pass_over_keeps_the_place_and_offers_the_next_person(
     assert device.status == DeviceStatus.READY  # nobody else waits but the passed-over
     assert not first.offers.filter(device=device, status=OfferStatus.OPEN).exists()
     other = services.offer_next(actor=staff, hub=hub, device=make_device())
-    assert other is not None and other.request_id == first.pk
+    assert other is not None
+    assert other.request_id == first.pk
 
 
 def test_withdraw_ends_an_open_offer_and_the_device_moves_on(
@@ -243,9 +244,7 @@ def test_inbox_oldest_first_and_follow_up_lists(
     services.policy_update(actor=coordinator, hub=hub, data={"approval_required": True})
     old = services.request_create(actor=staff, participant=make_participant(), kind="laptop")
     new = services.request_create(actor=staff, participant=make_participant(), kind="tablet")
-    type(old).objects.filter(pk=old.pk).update(
-        requested_at=timezone.now() - timedelta(days=9)
-    )
+    type(old).objects.filter(pk=old.pk).update(requested_at=timezone.now() - timedelta(days=9))
     assert [r.pk for r in queries.awaiting_approval(hub=hub)] == [old.pk, new.pk]
     services.policy_update(
         actor=coordinator, hub=hub, data={"approval_required": False, "target_groups": ["senior"]}

@@ -68,9 +68,7 @@ def test_a_decoded_label_opens_the_device_in_every_lookup(
         name="Balie",
         kind=LocationKind.DIGIPUNT,
         postcode="9000",
-        municipality=Municipality.objects.get(
-            postcodes__code="9000", postcodes__place_name="Gent"
-        ),
+        municipality=Municipality.objects.get(postcodes__code="9000", postcodes__place_name="Gent"),
     )
     take, unknown = stock_take_record(
         actor=staff, hub=hub, location=location, tags=[scanned, legacy]

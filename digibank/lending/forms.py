@@ -228,8 +228,9 @@ class WaitingFieldsMixin(forms.Form):
             box.label = _("I know people are waiting; renew anyway")
         if coordinator:
             self.fields["waiting_override_reason"].widget = forms.TextInput()
+        cache: dict[str, Any] = getattr(self, "_bound_fields_cache", {})
         for name in ("waiting_acknowledged", "waiting_override_reason"):
-            self._bound_fields_cache.pop(name, None)  # bound before: take the new label
+            cache.pop(name, None)  # bound before: take the new label
 
     def waiting_kwargs(self) -> dict[str, Any]:
         return {

@@ -201,7 +201,7 @@ def evidence_add(request: HubRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect(_person_url(request, participant.pk))
     return perform(
         request,
@@ -328,7 +328,7 @@ def _request_action(request: HubRequest, pk: int, form_class: Any, act: Any) -> 
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect(here)
     return perform(
         request,
@@ -536,7 +536,7 @@ def offer_pass_over(request: HubRequest, pk: int) -> HttpResponse:
     form = PassOverForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect(target)
     return perform(
         request,

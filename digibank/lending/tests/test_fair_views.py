@@ -123,7 +123,7 @@ def test_approvals_inbox_with_age_and_follow_up(
     done = client.post(
         lending_url(hub, "request_approve", pk=requests[0].pk), {"back": "approvals"}
     )
-    assert done.url == lending_url(hub, "approvals")
+    assert done["Location"] == lending_url(hub, "approvals")
     requests[0].refresh_from_db()
     assert requests[0].status == RequestStatus.WAITING
     with django_assert_max_num_queries(20):

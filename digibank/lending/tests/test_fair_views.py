@@ -160,3 +160,41 @@ def test_pass_over_from_the_waiting_list(
     assert withdrawn.status_code == 302
     first.refresh_from_db()
     assert first.status == RequestStatus.WITHDRAWN
+
+
+def test_policy_form_sets_the_waiting_rules_and_evidence_gets_a_date(
+    client_for: ClientFor,
+    staff: User,
+    coordinator: User,
+    hub: Hub,
+    make_participant: MakeParticipant,
+) -> None:
+    client = client_for(coordinator)
+    page = client.get(lending_url(hub, "policy"))
+    assert "Lending a device directly while others wait for that kind" in page.content.decode()
+    data = {
+        "max_concurrent_loans": "1",
+        "default_loan_days": "90",
+        "max_renewals": "1",
+        "deposit_euros": "0",
+        "offer_days": "7",
+        "reminder_days": "3",
+        "checkout_when_waiting": "refuse",
+        "renew_when_waiting": "allow",
+        "staff_set_urgency": "on",
+    }
+    assert client.post(lending_url(hub, "policy"), data).status_code == 302
+    policy = services.queries.policy_for(hub)
+    assert policy.checkout_when_waiting == "refuse"
+    assert policy.renew_when_waiting == "allow"
+    assert policy.staff_set_urgency is True
+    person = make_participant()
+    url = lending_url(hub, "evidence_add", pk=person.pk)
+    until = timezone.localdate() + timedelta(days=365)
+    staff_client = client_for(staff)
+    staff_client.post(url, {"kind": "increased_allowance", "valid_until": "1800-01-01"})
+    assert not person.evidence_checks.exists()  # refused with a message, nothing saved
+    staff_client.post(url, {"kind": "increased_allowance", "valid_until": until.isoformat()})
+    assert person.evidence_checks.get().valid_until == until
+    page = staff_client.get(lending_url(hub, "participant", pk=person.pk))
+    assert "valid until" in page.content.decode()

@@ -220,14 +220,20 @@ class WaitingFieldsMixin(forms.Form):
         widget=forms.HiddenInput,
     )
 
-    def ask_waiting(self, *, renewal: bool = False, coordinator: bool = False) -> None:
-        """Show the confirmation box and, for a coordinator, the reason field."""
-        box = self.fields["waiting_acknowledged"]
-        box.widget = forms.CheckboxInput()
-        if renewal:
-            box.label = _("I know people are waiting; renew anyway")
-        if coordinator:
+    def ask_waiting(
+        self, *, refuse: bool = False, renewal: bool = False, coordinator: bool = False
+    ) -> None:
+        """Show what the hub's rule asks for: the confirmation box (warn), or the
+        reason field for a coordinator (refuse). Others get the refusal above the form."""
+        if not refuse:
+            box = self.fields["waiting_acknowledged"]
+            box.widget = forms.CheckboxInput()
+            if renewal:
+                box.label = _("I know people are waiting; renew anyway")
+        elif coordinator:
             self.fields["waiting_override_reason"].widget = forms.TextInput()
+        else:
+            del self.fields["waiting_override_reason"]
         cache: dict[str, Any] = getattr(self, "_bound_fields_cache", {})
         for name in ("waiting_acknowledged", "waiting_override_reason"):
             cache.pop(name, None)  # bound before: take the new label

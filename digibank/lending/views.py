@@ -282,10 +282,15 @@ def checkout(request: HubRequest, pk: int) -> HttpResponse:
 def _ask_waiting(
     request: HubRequest, form: Any, error: ValidationError, *, renewal: bool = False
 ) -> None:
-    """Others wait for the kind: show the confirmation box (and, for a coordinator, the
-    reason field) on the form that was refused."""
-    if fairness.is_waiting_error(error) or form.data.get("waiting_acknowledged"):
-        form.ask_waiting(renewal=renewal, coordinator=request.membership.has_perm("lending.manage"))
+    """Others wait for the kind: show what the hub's rule asks for on the form that was
+    refused (a box to confirm, or a coordinator's reason)."""
+    waiting = fairness.is_waiting_error(error)
+    if waiting or form.data.get("waiting_acknowledged") in ("on", "true", "True"):
+        form.ask_waiting(
+            refuse=waiting and fairness.OVERRIDE_REASON in error.error_dict,
+            renewal=renewal,
+            coordinator=request.membership.has_perm("lending.manage"),
+        )
 
 
 # --- requests and the waiting list ------------------------------------------------------

@@ -70,6 +70,11 @@ def test_coordinator_overrides_a_refusing_policy_with_a_reason(
     page = client.post(url, data)
     assert "only a coordinator can decide otherwise" in page.content.decode()
     assert 'type="text" name="waiting_override_reason"' in page.content.decode()
+    assert 'type="checkbox" name="waiting_acknowledged"' not in page.content.decode()
+    # Staff see the refusal, with no field they cannot use.
+    refused = client_for(staff).post(url, {**data, "waiting_acknowledged": "on"})
+    assert "only a coordinator can decide otherwise" in refused.content.decode()
+    assert "waiting_override_reason" not in refused.content.decode()
     done = client.post(url, {**data, "waiting_override_reason": "Exam tomorrow"})
     assert done.status_code == 302
     assert Loan.objects.get().waiting_override_reason == "Exam tomorrow"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from digibank.devices.models import DeviceStatus
 from digibank.devices.services import device_register, device_transition
 from digibank.lending import services
-from digibank.lending.models import LendingPolicy, Loan, SchoolClass
+from digibank.lending.models import LendingPolicy, Loan, SchoolClass, WaitingPass
 from digibank.network.models import HubPartner, Organisation
 
 _PK = "pk"
@@ -76,6 +76,10 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
     other = services.request_create(actor=colleague, participant=person, kind="laptop")
     side.add("device_request", waiting, other)
     side.add("device_offer", offer)
+    # Passed over once for a device (waitlist.offer_pass_over): its reason is about them.
+    WaitingPass.objects.create(
+        hub=hub, request=other, device=offer.device, reason=f"Passed {label}", passed_by=colleague
+    )
     side.personal_data.append(f"Homework {label}")
     loan = services.loan_checkout(
         actor=colleague,

@@ -67,7 +67,13 @@ TYPED_IN: dict[tuple[str, str], list[FormField]] = {
         _built(lambda: lending_forms.BulkReturnForm(rows=[(1, "DB1")]), "note_1"),
     ],
     ("lending.DeviceRequest", "needs_note"): [_base(lending_forms.RequestForm, "needs_note")],
-    ("lending.DeviceRequest", "skip_reason"): [_base(lending_forms.SkipForm, "reason")],
+    ("lending.DeviceRequest", "skip_reason"): [_base(lending_forms.RemoveForm, "reason")],
+    ("lending.DeviceRequest", "urgency_reason"): [_base(lending_forms.UrgencyForm, "reason")],
+    ("lending.WaitingPass", "reason"): [_base(lending_forms.PassOverForm, "reason")],
+    ("lending.Loan", "waiting_override_reason"): [
+        _base(lending_forms.CheckoutForm, "waiting_override_reason"),
+        _base(lending_forms.RenewForm, "waiting_override_reason"),
+    ],
     ("lending.LoanSignature", "signer_name"): [_base(lending_forms.ScreenSignForm, "signer_name")],
     ("lending.LoanDeposit", "waiver_reason"): [
         _built(lambda: lending_forms.DepositCollectForm(due_cents=100), "deposit_waiver_reason"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode
 
 from django.db import close_old_connections, connection
 from django.urls import NoReverseMatch, reverse
@@ -107,6 +108,28 @@ def _ready_devices(bench: Bench, total: int) -> list[str]:
     return [str(tag) for tag in ready.order_by("pk").values_list("tag", flat=True)[:total]]
 
 
+@measurement("lending.scan_lookup", order=525)
+def scan_lookup(bench: Bench) -> Result:
+    """The scan desk: GET the card of a device by what a hand scanner types (the label's
+    URL ending in the tag; every third one an old /devices/<id>/ label), with who holds
+    it, its due date and the next actions."""
+    rng = bench.rng("lending.scan_lookup")
+    devices = list(Device.objects.filter(hub=bench.hub).values_list("pk", "tag")[:5000])
+    if not devices:
+        raise Skip("the hub has no devices")
+    scan = _url("lending:scan", hub=bench.hub.slug)
+    codes = []
+    for n in range(bench.warmup + bench.requests):
+        pk, tag = rng.choice(devices)
+        if n % 3 == 2:
+            codes.append(f"https://digibank.example.org/h/{bench.hub.slug}/devices/{pk}/")
+        else:
+            codes.append(f"https://digibank.example.org/h/{bench.hub.slug}/devices/t/{tag}")
+    urls = [f"{scan}?{urlencode({'code': code})}" for code in codes]
+    rows = Device.objects.filter(hub=bench.hub).count()
+    return bench.page_result("lending.scan_lookup", urls, rows=rows)
+
+
 @measurement("lending.checkout", order=530)
 def checkout(bench: Bench) -> Result:
     """POST the check-out form with a typed asset tag, as staff do at the desk."""
@@ -126,7 +149,14 @@ def checkout(bench: Bench) -> Result:
         posts = [
             (
                 _url("lending:checkout", hub=bench.hub.slug, pk=rng.choice(people)),
-                {"tag": tag, "kind": "temporary", "goals_plan": "Solliciteren"},
+                {
+                    "tag": tag,
+                    "kind": "temporary",
+                    "goals_plan": "Solliciteren",
+                    # People may wait for monitors in the data set: the hub's default
+                    # asks to confirm (lending/fairness.py).
+                    "waiting_acknowledged": "on",
+                },
             )
             for tag in devices
         ]

@@ -97,10 +97,17 @@ def luhn_digit(digits: str) -> int:
 
 def normalise_tag(text: str) -> str:
     """What a person typed or a scanner sent, as a tag: upper case, without spaces or
-    dashes; a scanned URL of a device page gives its last path part."""
+    dashes. A scanned URL gives its last path part: the tag of a label's URL
+    (…/devices/t/DB00001234), or, for labels printed before tags were in the URL, the
+    device id of …/devices/<id>/, turned into that device's tag."""
     text = text.strip()
     if "/" in text:
-        text = [part for part in text.split("/") if part][-1] if text.strip("/") else ""
+        text = text.split("?", 1)[0].split("#", 1)[0]
+        parts = [part for part in text.split("/") if part]
+        if len(parts) >= 2 and parts[-2] == "devices" and parts[-1].isdigit():
+            pk = int(parts[-1])
+            return tag_for_id(pk) if 0 < pk < 10**7 else ""
+        text = parts[-1] if parts else ""
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 

@@ -6,6 +6,7 @@ app_name = "devices"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.device_list, name="list"),
     path("find/", views.device_find, name="find"),
+    path("t/<str:tag>", views.device_by_label, name="by_label"),
     path("new/", views.device_create, name="create"),
     path("labels/", views.label_sheet, name="labels"),
     path("import/", views.device_import, name="import"),

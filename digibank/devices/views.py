@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digibank.accounts.reads import reads_personal_data
 from digibank.accounts.scoping import get_for_hub, hub_view
 from digibank.core.forms import add_service_errors
 from digibank.core.limits import FORM_OVERHEAD, accepts_uploads
@@ -42,6 +43,7 @@ from .forms import (
 from .lifecycle import ACTION_LABELS, MANUAL_TARGETS, allowed_next, status_seam
 from .models import DataWipe, Device, DevicePhoto, DeviceStatus, RetirementReason, StockTake
 from .photos import MAX_PHOTOS_PER_DEVICE
+from .registry import device_sections
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -76,9 +78,14 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def label_qr(url: str) -> segno.QRCode:
+    """The QR code printed on a label (tests decode it as a scanner would)."""
+    return segno.make(url, error="m")
+
+
 def _qr_svg(url: str) -> str:
     return mark_safe(  # noqa: S308 - segno writes the SVG itself, no user markup
-        segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False)
+        label_qr(url).svg_inline(scale=3, border=2, omitsize=False)
     )
 
 
@@ -114,6 +121,23 @@ def device_find(request: HubRequest) -> HttpResponse:
         messages.error(request, _("No device of this hub has the tag “%(tag)s”.") % {"tag": tag})
         return redirect("devices:list", hub=request.hub.slug)
     return redirect(_detail_url(request, device))
+
+
+@hub_view("devices.view")
+def device_by_label(request: HubRequest, tag: str) -> HttpResponse:
+    """A label's QR code holds this URL (its last part is the tag): a phone camera
+    opens the device page; a desk scanner's text is read by every lookup."""
+    device = queries.device_by_tag(hub=request.hub, tag=tag[:40])
+    if device is None:
+        raise Http404
+    return redirect(_detail_url(request, device))
+
+
+def label_url(request: HttpRequest, hub_slug: str, tag: str) -> str:
+    """What a label's QR code holds: the absolute URL ending in the asset tag."""
+    return request.build_absolute_uri(
+        reverse("devices:by_label", kwargs={"hub": hub_slug, "tag": tag})
+    )
 
 
 def _donor_search(
@@ -221,7 +245,10 @@ def device_edit(request: HubRequest, pk: int) -> HttpResponse:
 
 
 @hub_view("devices.view")
+@reads_personal_data(when_shown=True)
 def device_detail(request: HubRequest, pk: int) -> HttpResponse:
+    """The device page; sections of other apps (registry.py) may show who holds it,
+    for roles that may see that (journaled as a read when they do)."""
     device = _device(request, pk)
     can_manage = request.membership.has_perm("devices.manage")
     actions = []
@@ -253,6 +280,7 @@ def device_detail(request: HubRequest, pk: int) -> HttpResponse:
         "can_repair": can_manage and device.status != "retired",
         "wiped": device.stores_data and services.latest_passed_wipe(device) is not None,
         "photos": list(device.photos.order_by("created_at", "id")[:MAX_PHOTOS_PER_DEVICE]),
+        "sections": device_sections(request, device),
     }
     return render(request, "devices/device_detail.html", context)
 
@@ -450,7 +478,7 @@ def photo_delete(request: HubRequest, pk: int, photo_pk: int) -> HttpResponse:
 
 def _labels(request: HubRequest, devices: list[Device]) -> list[dict[str, Any]]:
     return [
-        {"device": d, "qr": _qr_svg(request.build_absolute_uri(_detail_url(request, d)))}
+        {"device": d, "qr": _qr_svg(label_url(request, request.hub.slug, str(d.tag)))}
         for d in devices
     ]
 
@@ -484,7 +512,12 @@ def label_sheet(request: HubRequest) -> HttpResponse:
 @hub_view("devices.manage")
 def stock_take_create(request: HubRequest) -> HttpResponse:
     form = StockTakeForm(
-        _posted(request), hub=request.hub, initial={"location": request.GET.get("location")}
+        _posted(request),
+        hub=request.hub,
+        initial={
+            "location": request.GET.get("location"),
+            "tags": request.GET.get("tags", "")[:200],  # from the scan desk's card
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ class LendingConfig(AppConfig):
         from digibank.core.journal import register_actions
         from digibank.core.schedule import register_daily
         from digibank.devices.lifecycle import register_ready_hook, register_status_seam
+        from digibank.devices.registry import register_device_section
         from digibank.network.registry import (
             NavItem,
             register_dashboard_panel,
@@ -25,7 +26,7 @@ class LendingConfig(AppConfig):
         )
         from digibank.people.timeline import register_timeline_provider
 
-        from . import merge, panels, privacy, queries, state, tasks
+        from . import desk, merge, panels, privacy, queries, state, tasks
 
         register_actions(
             {
@@ -34,7 +35,11 @@ class LendingConfig(AppConfig):
                 "lending.request": _("Device requested"),
                 "lending.request_approve": _("Device request approved"),
                 "lending.request_urgency": _("Urgency points set"),
-                "lending.request_skip": _("Skipped on the waiting list"),
+                # Older lines: "skip" used to mean taking a request off the list.
+                "lending.request_skip": _("Removed from the waiting list"),
+                "lending.request_remove": _("Removed from the waiting list"),
+                "lending.request_withdraw": _("Request withdrawn by the person"),
+                "lending.offer_passed": _("Passed over for a device"),
                 "lending.offer": _("Device offered"),
                 "lending.offer_accepted": _("Offer accepted"),
                 "lending.offer_declined": _("Offer declined"),
@@ -68,6 +73,7 @@ class LendingConfig(AppConfig):
             )
         )
         register_dashboard_panel(panels.dashboard_panel, order=24)
+        register_device_section(desk.device_section, order=20)
         register_hub_figures(panels.hub_figures)
         register_timeline_provider(panels.loans_timeline, permission="lending.lend")
         register_participant_section(

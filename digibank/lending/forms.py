@@ -24,6 +24,7 @@ from .models import (
     LossKind,
     Need,
     ReturnOutcome,
+    WaitingRule,
 )
 
 
@@ -78,6 +79,21 @@ class PolicyForm(forms.Form):
         required=False,
         max_length=4000,
     )
+    checkout_when_waiting = forms.ChoiceField(
+        label=_("Lending a device directly while others wait for that kind"),
+        choices=[c for c in WaitingRule.choices if c[0] != WaitingRule.ALLOW],
+        widget=forms.RadioSelect,
+        required=False,  # left out: unchanged
+    )
+    renew_when_waiting = forms.ChoiceField(
+        label=_("Renewing a loan while others wait for that kind"),
+        choices=WaitingRule.choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out: unchanged
+    )
+    staff_set_urgency = forms.BooleanField(
+        label=_("Staff may set urgency on a request (coordinators always may)"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,6 +121,9 @@ class PolicyForm(forms.Form):
             "offer_when_ready": policy.offer_when_ready,
             "reminder_days": policy.reminder_days,
             "conditions": policy.conditions,
+            "checkout_when_waiting": policy.checkout_when_waiting,
+            "renew_when_waiting": policy.renew_when_waiting,
+            "staff_set_urgency": policy.staff_set_urgency,
         }
         for kind, days in policy.loan_days_by_kind.items():
             initial[f"days_{kind}"] = days
@@ -128,11 +147,25 @@ class PolicyForm(forms.Form):
             "offer_when_ready": data["offer_when_ready"],
             "reminder_days": data["reminder_days"],
             "conditions": data["conditions"].strip(),
+            "staff_set_urgency": data["staff_set_urgency"],
+            **{
+                key: data[key]
+                for key in ("checkout_when_waiting", "renew_when_waiting")
+                if data.get(key)
+            },
         }
 
 
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Evidence you have seen"), choices=EvidenceKind.choices)
+    valid_until = DateField(
+        label=_("Valid until (optional)"),
+        help_text=_(
+            "For example the end date of the increased allowance. After this date the "
+            "evidence no longer counts."
+        ),
+        required=False,
+    )
 
 
 class RequestForm(forms.Form):
@@ -157,14 +190,74 @@ class UrgencyForm(forms.Form):
         min_value=0,
         max_value=365,
     )
-
-
-class SkipForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why is this person skipped?"),
+        label=_("Why is this urgent?"),
         max_length=300,
         validators=[validate_no_credentials],
     )
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this person taken off the list?"),
+        max_length=300,
+        validators=[validate_no_credentials],
+    )
+
+
+class PassOverForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this person passed over for this device?"),
+        help_text=_("They keep their place and get the next device of this kind."),
+        max_length=300,
+        validators=[validate_no_credentials],
+    )
+
+
+class WaitingFieldsMixin(forms.Form):
+    """The two fields a check-out or renewal needs when others wait for the kind
+    (lending/fairness.py). Hidden until the service asks for them."""
+
+    waiting_acknowledged = forms.BooleanField(
+        label=_("I know people are waiting; lend anyway"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    waiting_override_reason = forms.CharField(
+        label=_("Coordinator's decision: why go past the waiting list?"),
+        max_length=300,
+        required=False,
+        validators=[validate_no_credentials],
+        widget=forms.HiddenInput,
+    )
+
+    def ask_waiting(
+        self, *, refuse: bool = False, renewal: bool = False, coordinator: bool = False
+    ) -> None:
+        """Show what the hub's rule asks for: the confirmation box (warn), or the
+        reason field for a coordinator (refuse). Others get the refusal above the form."""
+        if not refuse:
+            box = self.fields["waiting_acknowledged"]
+            box.widget = forms.CheckboxInput()
+            if renewal:
+                box.label = _("I know people are waiting; renew anyway")
+        elif coordinator:
+            self.fields["waiting_override_reason"].widget = forms.TextInput()
+        else:
+            del self.fields["waiting_override_reason"]
+        cache: dict[str, Any] = getattr(self, "_bound_fields_cache", {})
+        for name in ("waiting_acknowledged", "waiting_override_reason"):
+            cache.pop(name, None)  # bound before: take the new label
+
+    def waiting_kwargs(self) -> dict[str, Any]:
+        return {
+            "waiting_acknowledged": bool(self.cleaned_data.get("waiting_acknowledged")),
+            "waiting_override_reason": self.cleaned_data.get("waiting_override_reason", ""),
+        }
+
+
+class RenewForm(WaitingFieldsMixin):
+    pass
 
 
 class OfferForm(forms.Form):
@@ -216,7 +309,7 @@ class LoanTermsForm(forms.Form):
         }
 
 
-class CheckoutForm(LoanTermsForm):
+class CheckoutForm(LoanTermsForm, WaitingFieldsMixin):
     tag = forms.CharField(
         label=_("Asset tag"),
         help_text=_("Scan the label or type the tag, for example DB00001234."),

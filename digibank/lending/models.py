@@ -22,6 +22,14 @@ class EvidenceKind(models.TextChoices):
     SCHOOL = "school", _("School enrolment")
 
 
+class WaitingRule(models.TextChoices):
+    """What a check-out or a renewal does when other people wait for that kind."""
+
+    ALLOW = "allow", _("Allow without a warning")
+    WARN = "warn", _("Warn, and lend after a confirmation")
+    REFUSE = "refuse", _("Refuse, unless a coordinator decides otherwise with a reason")
+
+
 class LendingPolicy(TimestampedModel):
     """The conditions under which one hub lends devices (one row per hub)."""
 
@@ -53,6 +61,22 @@ class LendingPolicy(TimestampedModel):
     # kind; without this it shows on the "ready and wanted" list for staff to offer.
     offer_when_ready = models.BooleanField(
         _("offer a device to the first person waiting as soon as it is ready"), default=False
+    )
+    # The fair waiting list (lending/fairness.py).
+    checkout_when_waiting = models.CharField(
+        _("a direct check-out while others wait for that kind"),
+        max_length=8,
+        choices=[c for c in WaitingRule.choices if c[0] != WaitingRule.ALLOW],
+        default=WaitingRule.WARN,
+    )
+    renew_when_waiting = models.CharField(
+        _("a renewal while others wait for that kind"),
+        max_length=8,
+        choices=WaitingRule.choices,
+        default=WaitingRule.WARN,
+    )
+    staff_set_urgency = models.BooleanField(
+        _("staff may set urgency (not only coordinators)"), default=False
     )
 
     class Meta:
@@ -86,6 +110,9 @@ class EvidenceCheck(models.Model):
     seen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # None: does not expire. Evidence past this date no longer counts (e.g. the increased
+    # allowance is granted for a year).
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind"]
@@ -112,7 +139,8 @@ class RequestStatus(models.TextChoices):
     WAITING = "waiting", _("On the waiting list")
     OFFERED = "offered", _("Device offered")
     FULFILLED = "fulfilled", _("Device lent")
-    SKIPPED = "skipped", _("Skipped")
+    # Stored as "skipped" (its old name); a coordinator took it off the list with a reason.
+    SKIPPED = "skipped", _("Removed from the list")
     LAPSED = "lapsed", _("Offer not taken")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -135,7 +163,10 @@ class DeviceRequest(TimestampedModel):
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     urgency_points = models.PositiveSmallIntegerField(_("urgency points"), default=0)
     priority_at = models.DateTimeField(default=timezone.now)  # requested_at - points days
-    skip_reason = models.CharField(_("reason for skipping"), max_length=300, blank=True)
+    skip_reason = models.CharField(_("reason for removing"), max_length=300, blank=True)
+    urgency_reason = models.CharField(
+        _("reason for urgency"), max_length=300, blank=True, default=""
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -149,6 +180,8 @@ class DeviceRequest(TimestampedModel):
                 name="device_request_queue",
             ),
             models.Index(fields=["participant", "-requested_at"], name="device_request_person"),
+            # The approvals inbox and the follow-up list (queries.awaiting_approval, ...).
+            models.Index(fields=["hub", "status", "requested_at"], name="device_request_status"),
         ]
         verbose_name = _("device request")
         verbose_name_plural = _("device requests")
@@ -164,6 +197,7 @@ class OfferStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
     # The device went to repair or was retired: the person keeps their place.
     WITHDRAWN = "withdrawn", _("Withdrawn: the device is no longer available")
+    PASSED = "passed", _("Passed over")
 
 
 class DeviceOffer(models.Model):
@@ -197,6 +231,29 @@ class DeviceOffer(models.Model):
 
     def __str__(self) -> str:
         return f"offer #{self.pk}"
+
+
+class WaitingPass(models.Model):
+    """A person passed over for one device (a coordinator's decision with a reason): the
+    request keeps its place on the list and is offered the next device of that kind."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(DeviceRequest, on_delete=models.CASCADE, related_name="passes")
+    device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("why passed over"), max_length=300)
+    passed_at = models.DateTimeField(default=timezone.now)
+    passed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-passed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "device"], name="waiting_pass_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"pass {self.request_id}/{self.device_id}"
 
 
 class LoanKind(models.TextChoices):
@@ -243,6 +300,10 @@ class Loan(TimestampedModel):
     )
     lent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # A coordinator lent it although others waited for that kind: why (lending/fairness.py).
+    waiting_override_reason = models.CharField(
+        _("why lent although others wait"), max_length=300, blank=True, default=""
     )
     # The return and its checklist.
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from digibank.people.registry import register_anonymise_fields, register_contact_source
 
-from .models import DeviceRequest, EvidenceCheck, Loan, LoanDeposit, LoanSignature
+from .models import (
+    DeviceRequest,
+    EvidenceCheck,
+    Loan,
+    LoanDeposit,
+    LoanSignature,
+    WaitingPass,
+)
 
 POLICY_CODES = "a code from the hub's lists, the same for every borrower"
 
@@ -14,7 +21,13 @@ POLICY_CODES = "a code from the hub's lists, the same for every borrower"
 def register_personal_data() -> None:
     register_anonymise_fields(
         Loan,
-        erase=["goals_plan", "damage_note", "return_note", "police_report"],
+        erase=[
+            "goals_plan",
+            "damage_note",
+            "return_note",
+            "police_report",
+            "waiting_override_reason",
+        ],
         keep={
             "conditions": "the hub's lending conditions copied into the agreement, the same "
             "for every borrower",
@@ -23,7 +36,7 @@ def register_personal_data() -> None:
     )
     register_anonymise_fields(
         DeviceRequest,
-        erase=["needs_note", "skip_reason"],
+        erase=["needs_note", "skip_reason", "urgency_reason"],
         keep={
             "kind": f"the kind of device: {POLICY_CODES}",
             "needs": "codes chosen from a fixed list (jobs, school, e-government)",
@@ -39,6 +52,7 @@ def register_personal_data() -> None:
     register_anonymise_fields(
         LoanDeposit, via="loan__participant", erase=["waiver_reason", "kept_reason"]
     )
+    register_anonymise_fields(WaitingPass, via="request__participant", erase=["reason"])
     register_contact_source(Loan, when="started_at")
     register_contact_source(Loan, when="returned_at")
     register_contact_source(DeviceRequest, when="requested_at")

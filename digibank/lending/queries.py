@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -60,9 +61,26 @@ def evidence_seen(participant: Participant) -> list[EvidenceCheck]:
     return list(EvidenceCheck.objects.filter(participant=participant).select_related("seen_by"))
 
 
+def valid_evidence_kinds(participant: Participant) -> list[str]:
+    """Kinds of evidence seen for the person that still count today (not expired)."""
+    today = timezone.localdate()
+    return list(
+        EvidenceCheck.objects.filter(participant=participant)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .values_list("kind", flat=True)
+    )
+
+
 def eligibility(policy: LendingPolicy, participant: Participant) -> Decision:
-    kinds = EvidenceCheck.objects.filter(participant=participant).values_list("kind", flat=True)
-    return evaluate(policy, applicant_facts(participant), list(kinds))
+    return evaluate(policy, applicant_facts(participant), valid_evidence_kinds(participant))
+
+
+def renewal_eligibility(policy: LendingPolicy, participant: Participant) -> Decision:
+    """Eligibility re-checked at a renewal: the loan being renewed does not count against
+    the most loans at the same time."""
+    facts = applicant_facts(participant)
+    facts = replace(facts, open_loans=max(0, facts.open_loans - 1))
+    return evaluate(policy, facts, valid_evidence_kinds(participant))
 
 
 def waiting_list(*, hub: Hub, kind: str) -> QuerySet[DeviceRequest]:
@@ -231,3 +249,25 @@ def open_loan_blocks_anonymising(participant_ids: list[int]) -> dict[int, str]:
         participant_id__in=participant_ids, returned_at__isnull=True
     ).values_list("participant_id", flat=True)
     return dict.fromkeys(borrowers, reason)
+
+
+def awaiting_approval(*, hub: Hub) -> QuerySet[DeviceRequest]:
+    """The coordinator's approvals inbox: oldest first (the longest wait on top)."""
+    return (
+        DeviceRequest.objects.filter(hub=hub, status=RequestStatus.AWAITING_APPROVAL)
+        .select_related("participant")
+        .order_by("requested_at", "id")
+    )
+
+
+FOLLOW_UP_STATUSES = (RequestStatus.REFUSED, RequestStatus.LAPSED)
+
+
+def to_follow_up(*, hub: Hub) -> QuerySet[DeviceRequest]:
+    """Refused and lapsed requests (an offer not taken), newest change first: people to
+    call back, to help with missing evidence, or to put on the list again."""
+    return (
+        DeviceRequest.objects.filter(hub=hub, status__in=FOLLOW_UP_STATUSES)
+        .select_related("participant")
+        .order_by("-updated_at", "-id")
+    )

@@ -21,7 +21,7 @@ from digibank.devices.services import device_transition
 from digibank.network.models import Hub, HubPartner
 from digibank.people.models import Participant, TargetGroup
 
-from . import holdings, queries
+from . import fairness, holdings, queries
 from .models import (
     DepositMethod,
     DeviceOffer,
@@ -63,6 +63,9 @@ POLICY_FIELDS = (
     "reminder_days",
     "conditions",
     "offer_when_ready",
+    "checkout_when_waiting",
+    "renew_when_waiting",
+    "staff_set_urgency",
 )
 
 AGREEMENT_LANGUAGES = ("nl", "fr", "en")
@@ -110,23 +113,34 @@ def policy_update(*, actor: Any, hub: Hub, data: Mapping[str, Any]) -> LendingPo
 
 
 @transaction.atomic
-def evidence_record(*, actor: Any, participant: Participant, kind: str) -> EvidenceCheck:
-    """Record that evidence of `kind` was seen today by `actor` (never the document)."""
+def evidence_record(
+    *, actor: Any, participant: Participant, kind: str, valid_until: date | None = None
+) -> EvidenceCheck:
+    """Record that evidence of `kind` was seen today by `actor` (never the document),
+    valid until `valid_until` (None: it does not expire). Expired evidence no longer
+    counts for eligibility, at a request, a check-out or a renewal."""
     if kind not in EvidenceKind.values:
         raise ValidationError({"kind": _("Choose the kind of evidence.")})
+    if valid_until is not None and valid_until < timezone.localdate():
+        raise ValidationError({"valid_until": _("This date has passed: the evidence expired.")})
     if participant.is_anonymised or participant.is_merged:
         raise ValidationError(_("This record cannot be changed."))
     check, _created = EvidenceCheck.objects.update_or_create(
         participant=participant,
         kind=kind,
-        defaults={"hub_id": participant.hub_id, "seen_by": actor, "seen_at": timezone.now()},
+        defaults={
+            "hub_id": participant.hub_id,
+            "seen_by": actor,
+            "seen_at": timezone.now(),
+            "valid_until": valid_until,
+        },
     )
     journal_write(
         actor=actor,
         action="lending.evidence_seen",
         subject=participant,
         hub_id=participant.hub_id,
-        details={"kind": kind},
+        details={"kind": kind, "valid_until": valid_until.isoformat() if valid_until else ""},
     )
     return check
 
@@ -215,46 +229,34 @@ def request_approve(*, actor: Any, request: DeviceRequest) -> DeviceRequest:
 
 
 @transaction.atomic
-def request_set_urgency(*, actor: Any, request: DeviceRequest, points: int) -> DeviceRequest:
-    """Urgency points move a request up the list: each point counts as one day earlier."""
+def request_set_urgency(
+    *, actor: Any, request: DeviceRequest, points: int, reason: str
+) -> DeviceRequest:
+    """Urgency points move a request up the list: each point counts as one day earlier.
+    Always with a reason (kept on the request, never in the journal). Coordinators may;
+    other staff only when the hub's policy lets them."""
     if not 0 <= points <= 365:
         raise ValidationError({"points": _("Give between 0 and 365 points.")})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this request is urgent.")})
+    refuse_credentials(reason=reason)
     request = _locked_request(request)
     if request.status not in (RequestStatus.WAITING, RequestStatus.AWAITING_APPROVAL):
         raise ValidationError(_("Only a request on the waiting list gets urgency points."))
+    hub = Hub.objects.get(pk=request.hub_id)
+    if not (_may_manage(actor, hub) or queries.policy_for(hub).staff_set_urgency):
+        raise ValidationError(_("In this hub only a coordinator can set urgency."))
     request.urgency_points = points
+    request.urgency_reason = reason[:300]
     request.priority_at = _priority(request.requested_at, points)
-    request.save(update_fields=["urgency_points", "priority_at", "updated_at"])
+    request.save(update_fields=["urgency_points", "urgency_reason", "priority_at", "updated_at"])
     journal_write(
         actor=actor,
         action="lending.request_urgency",
         subject=request,
         hub_id=request.hub_id,
         details={"points": points},
-    )
-    return request
-
-
-@transaction.atomic
-def request_skip(*, actor: Any, request: DeviceRequest, reason: str) -> DeviceRequest:
-    """Take a request off the waiting list, with a reason (journaled)."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why this person is skipped.")})
-    refuse_credentials(reason=reason)
-    request = _locked_request(request)
-    if request.status not in (RequestStatus.WAITING, RequestStatus.AWAITING_APPROVAL):
-        raise ValidationError(_("This request is not on the waiting list."))
-    request.status = RequestStatus.SKIPPED
-    request.skip_reason = reason[:300]
-    request.save(update_fields=["status", "skip_reason", "updated_at"])
-    journal_write(
-        actor=actor,
-        action="lending.request_skip",
-        subject=request,
-        hub_id=request.hub_id,
-        # The reason is free text about the person: it stays on the request (which
-        # anonymising erases), never in the append-only journal.
     )
     return request
 
@@ -278,6 +280,7 @@ def offer_next(*, actor: Any, hub: Hub, device: Device) -> DeviceOffer | None:
     request = (
         DeviceRequest.objects.select_for_update()
         .filter(hub=hub, kind=device.kind, status=RequestStatus.WAITING)
+        .exclude(passes__device=device)  # passed over for this device (waitlist.py)
         .order_by("priority_at", "id")
         .first()
     )
@@ -427,12 +430,17 @@ def loan_checkout(
     deposit_received_cents: int | None = None,
     deposit_method: str = "",
     deposit_waiver_reason: str = "",
+    waiting_acknowledged: bool = False,
+    waiting_override_reason: str = "",
 ) -> Loan:
     """Lend a device. The device row is locked and the database allows one open loan
     per device, so two check-outs of one device at once never both succeed. When the
     policy wants a coordinator's approval, the person needs an approved request for this
     kind of device, or the actor is a coordinator (who approves by lending). The deposit
-    is recorded when `deposit_method` is given (else it stays to be collected)."""
+    is recorded when `deposit_method` is given (else it stays to be collected). A direct
+    check-out (not from an offer) while others wait for the kind follows the policy's
+    rule (fairness.check_waiting): confirm with `waiting_acknowledged`, or a coordinator's
+    `waiting_override_reason`."""
     if kind not in LoanKind.values:
         raise ValidationError({"kind": _("Choose the kind of loan.")})
     refuse_credentials(goals_plan=goals_plan, deposit_waiver_reason=deposit_waiver_reason)
@@ -472,6 +480,17 @@ def loan_checkout(
     clash = holdings.loan_reservation_conflict(device.pk, timezone.localdate(now), due_on)
     if clash:
         raise ValidationError({"tag": clash})
+    fair = fairness.WaitingCheck(ahead=0)
+    if request is None:
+        fair = fairness.check_waiting(
+            rule=policy.checkout_when_waiting,
+            ahead=fairness.people_ahead(
+                hub_id=hub.pk, kind=device.kind, participant_id=participant.pk
+            ),
+            is_coordinator=_may_manage(actor, hub),
+            acknowledged=waiting_acknowledged,
+            reason=waiting_override_reason,
+        )
     approval, request = _checkout_approval(
         actor=actor,
         hub=hub,
@@ -495,6 +514,7 @@ def loan_checkout(
         signed_at=now if signed_on_paper else None,
         signed_recorded_by=actor if signed_on_paper else None,
         lent_by=actor,
+        waiting_override_reason=waiting_override_reason.strip()[:300] if fair.overridden else "",
     )
     try:
         with transaction.atomic():
@@ -528,7 +548,9 @@ def loan_checkout(
             "device": device.pk,
             "due_on": due_on.isoformat() if due_on else "",
             "approval": approval,
+            **fair.details(),
         },
+        participant=participant.pk,
     )
     return loan
 
@@ -604,8 +626,16 @@ def loan_sign_on_screen(
 
 
 @transaction.atomic
-def loan_renew(*, actor: Any, loan: Loan) -> Loan:
-    """Extend a temporary loan by the policy's loan period, up to the most renewals."""
+def loan_renew(
+    *,
+    actor: Any,
+    loan: Loan,
+    waiting_acknowledged: bool = False,
+    waiting_override_reason: str = "",
+) -> Loan:
+    """Extend a temporary loan by the policy's loan period, up to the most renewals. The
+    borrower must still be eligible (evidence may have expired since the check-out), and
+    when others wait for the kind the policy's rule applies (fairness.check_waiting)."""
     loan = _locked_loan(loan)
     if loan.kind != LoanKind.TEMPORARY or loan.returned_at is not None or loan.due_on is None:
         raise ValidationError(_("Only an open temporary loan can be renewed."))
@@ -615,6 +645,25 @@ def loan_renew(*, actor: Any, loan: Loan) -> Loan:
             _("This loan was renewed %(count)s time(s); the most is %(max)s.")
             % {"count": loan.renewals, "max": policy.max_renewals}
         )
+    decision = queries.renewal_eligibility(policy, loan.participant)
+    if not decision.eligible:
+        raise ValidationError(
+            [_("This person may not renew the loan now."), *decision.reasons],
+            code="not_eligible",
+        )
+    fair = fairness.check_waiting(
+        rule=policy.renew_when_waiting,
+        ahead=fairness.people_ahead(
+            hub_id=loan.hub_id, kind=loan.device.kind, participant_id=loan.participant_id
+        ),
+        is_coordinator=_may_manage(actor, loan.hub),
+        acknowledged=waiting_acknowledged,
+        reason=waiting_override_reason,
+        renewal=True,
+    )
+    if fair.overridden:
+        loan.waiting_override_reason = waiting_override_reason.strip()[:300]
+        loan.save(update_fields=["waiting_override_reason"])
     start = max(loan.due_on, timezone.localdate())
     due_on = start + timedelta(days=policy.loan_days_for(loan.device.kind))
     # The extra days are claimed like the first ones: a reservation in them refuses.
@@ -631,7 +680,11 @@ def loan_renew(*, actor: Any, loan: Loan) -> Loan:
         action="lending.renew",
         subject=loan,
         hub_id=loan.hub_id,
-        details={"due_on": loan.due_on.isoformat(), "renewals": loan.renewals},
+        details={
+            "due_on": loan.due_on.isoformat(),
+            "renewals": loan.renewals,
+            **fair.details(),
+        },
     )
     return loan
 
@@ -947,9 +1000,14 @@ def _checkout_approval(
     approval is fulfilled too); anyone else is refused with the reason."""
     if request is not None:
         return "request", request
-    if not policy.approval_required:
-        return "not_required", None
     requests = DeviceRequest.objects.select_for_update().filter(participant=participant, kind=kind)
+    if not policy.approval_required:
+        # The person got a device of the kind they waited for: they leave the list.
+        own = requests.filter(status=RequestStatus.WAITING).order_by("priority_at", "id").first()
+        if own is not None:
+            own.status = RequestStatus.FULFILLED
+            own.save(update_fields=["status", "updated_at"])
+        return "not_required", own
     approved = requests.filter(status=RequestStatus.WAITING).order_by("priority_at", "id").first()
     if approved is not None:
         approved.status = RequestStatus.FULFILLED

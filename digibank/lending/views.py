@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from digibank.accounts.reads import reads_personal_data
+from digibank.accounts.reads import note_read, reads_personal_data
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
@@ -29,7 +29,7 @@ from digibank.devices.queries import device_by_tag
 from digibank.network.models import HubPartner
 from digibank.people.models import Participant
 
-from . import queries, services
+from . import desk, fairness, queries, services, waitlist
 from .forms import (
     CLASS_LIST_BYTES,
     BulkReturnForm,
@@ -43,12 +43,14 @@ from .forms import (
     LoanTermsForm,
     OfferForm,
     OrganisationCheckoutForm,
+    PassOverForm,
     PolicyForm,
+    RemoveForm,
+    RenewForm,
     RequestForm,
     ReservationForm,
     ReturnForm,
     ScreenSignForm,
-    SkipForm,
     UrgencyForm,
 )
 from .models import (
@@ -91,6 +93,38 @@ def _participant(request: HubRequest, pk: int) -> Participant:
 
 def _person_url(request: HubRequest, participant_id: int) -> str:
     return reverse("lending:participant", kwargs={"hub": request.hub.slug, "pk": participant_id})
+
+
+# --- the scan desk ----------------------------------------------------------------------
+
+
+@hub_view("lending.lend")
+@reads_personal_data(when_shown=True)
+def scan(request: HubRequest) -> HttpResponse:
+    """Scan a label (a USB or Bluetooth scanner types the code and Enter; a phone's
+    camera where the browser can read QR codes) or type a tag: the device's card."""
+    code = request.GET.get("code", "")[:300].strip()
+    context: dict[str, Any] = {
+        "code": code,
+        "card": None,
+        "actions": [],
+        "camera_words": {
+            "start": _("Use the camera"),
+            "stop": _("Stop the camera"),
+            "looking": _("Hold the label in front of the camera."),
+            "denied": _("The camera cannot be used. Scan or type the tag instead."),
+        },
+    }
+    if code:
+        found = device_by_tag(hub=request.hub, tag=code)
+        if found is None:
+            context["not_found"] = True
+        else:
+            card = desk.device_card(found)
+            note_read(request, *card.people())
+            context["card"] = card
+            context["actions"] = desk.next_actions(request, card)
+    return render(request, "lending/scan.html", context)
 
 
 # --- overview and policy ----------------------------------------------------------------
@@ -153,6 +187,7 @@ def participant_lending(request: HubRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "evidence": evidence,
             "evidence_form": EvidenceForm(),
+            "today": timezone.localdate(),
             "device_requests": device_requests,
             "loans": queries.participant_loans(participant),
         },
@@ -165,12 +200,16 @@ def evidence_add(request: HubRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     form = EvidenceForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the kind of evidence."))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect(_person_url(request, participant.pk))
     return perform(
         request,
         lambda: services.evidence_record(
-            actor=request.user, participant=participant, kind=form.cleaned_data["kind"]
+            actor=request.user,
+            participant=participant,
+            kind=form.cleaned_data["kind"],
+            valid_until=form.cleaned_data["valid_until"],
         ),
         success=_("Recorded that you saw the evidence."),
         then=_person_url(request, participant.pk),
@@ -224,8 +263,10 @@ def checkout(request: HubRequest, pk: int) -> HttpResponse:
                     goals_plan=form.cleaned_data["goals_plan"],
                     signed_on_paper=form.cleaned_data["signed_on_paper"],
                     **form.deposit_kwargs(),
+                    **form.waiting_kwargs(),
                 )
             except ValidationError as error:
+                _ask_waiting(request, form, error)
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("The device is lent. Print the agreement."))
@@ -236,6 +277,20 @@ def checkout(request: HubRequest, pk: int) -> HttpResponse:
         "lending/checkout.html",
         {"form": form, "participant": participant, "decision": decision},
     )
+
+
+def _ask_waiting(
+    request: HubRequest, form: Any, error: ValidationError, *, renewal: bool = False
+) -> None:
+    """Others wait for the kind: show what the hub's rule asks for on the form that was
+    refused (a box to confirm, or a coordinator's reason)."""
+    waiting = fairness.is_waiting_error(error)
+    if waiting or form.data.get("waiting_acknowledged") in ("on", "true", "True"):
+        form.ask_waiting(
+            refuse=waiting and fairness.OVERRIDE_REASON in error.error_dict,
+            renewal=renewal,
+            coordinator=request.membership.has_perm("lending.manage"),
+        )
 
 
 # --- requests and the waiting list ------------------------------------------------------
@@ -250,6 +305,7 @@ def _device_request(request: HubRequest, pk: int) -> DeviceRequest:
 @reads_personal_data
 def request_detail(request: HubRequest, pk: int) -> HttpResponse:
     device_request = _device_request(request, pk)
+    can_manage = request.membership.has_perm("lending.manage")
     return render(
         request,
         "lending/request_detail.html",
@@ -257,11 +313,16 @@ def request_detail(request: HubRequest, pk: int) -> HttpResponse:
             "device_request": device_request,
             "position": queries.waiting_position(device_request),
             "urgency_form": UrgencyForm(initial={"points": device_request.urgency_points}),
-            "skip_form": SkipForm(),
+            "remove_form": RemoveForm(),
             "kind_label": dict(DeviceKind.choices).get(device_request.kind, device_request.kind),
-            "can_manage": request.membership.has_perm("lending.manage"),
+            "can_manage": can_manage,
+            "can_set_urgency": can_manage or queries.policy_for(request.hub).staff_set_urgency,
             "on_list": device_request.status
             in (RequestStatus.WAITING, RequestStatus.AWAITING_APPROVAL),
+            "can_withdraw": device_request.status in waitlist.WITHDRAWABLE,
+            "passes": list(
+                device_request.passes.select_related("device").order_by("-passed_at")[:20]
+            ),
         },
     )
 
@@ -272,7 +333,7 @@ def _request_action(request: HubRequest, pk: int, form_class: Any, act: Any) -> 
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect(here)
     return perform(
         request,
@@ -282,35 +343,91 @@ def _request_action(request: HubRequest, pk: int, form_class: Any, act: Any) -> 
     )
 
 
-@hub_view("lending.manage")
+@hub_view("lending.lend")
 @require_POST
 def request_urgency(request: HubRequest, pk: int) -> HttpResponse:
+    """Coordinators, and staff when the policy allows it (the service checks)."""
     return _request_action(
         request,
         pk,
         UrgencyForm,
         lambda r, data: services.request_set_urgency(
-            actor=request.user, request=r, points=data["points"]
+            actor=request.user, request=r, points=data["points"], reason=data["reason"]
         ),
     )
 
 
 @hub_view("lending.manage")
 @require_POST
-def request_skip(request: HubRequest, pk: int) -> HttpResponse:
+def request_remove(request: HubRequest, pk: int) -> HttpResponse:
     return _request_action(
         request,
         pk,
-        SkipForm,
-        lambda r, data: services.request_skip(actor=request.user, request=r, reason=data["reason"]),
+        RemoveForm,
+        lambda r, data: waitlist.request_remove(
+            actor=request.user, request=r, reason=data["reason"]
+        ),
+    )
+
+
+@hub_view("lending.lend")
+@require_POST
+def request_withdraw(request: HubRequest, pk: int) -> HttpResponse:
+    """Staff record that the person withdrew their request."""
+    return _request_action(
+        request,
+        pk,
+        None,
+        lambda r, data: waitlist.request_withdraw(actor=request.user, request=r),
     )
 
 
 @hub_view("lending.manage")
 @require_POST
 def request_approve(request: HubRequest, pk: int) -> HttpResponse:
+    if request.POST.get("back") == "approvals":
+        device_request = _device_request(request, pk)
+        return perform(
+            request,
+            lambda: services.request_approve(actor=request.user, request=device_request),
+            success=_("The request is approved: the person is on the waiting list."),
+            then=reverse("lending:approvals", kwargs={"hub": request.hub.slug}),
+        )
     return _request_action(
         request, pk, None, lambda r, data: services.request_approve(actor=request.user, request=r)
+    )
+
+
+@hub_view("lending.manage")
+@reads_personal_data
+def approvals(request: HubRequest) -> HttpResponse:
+    """The coordinator's inbox: requests waiting for approval, oldest first, with age."""
+    page = paginate(request, queries.awaiting_approval(hub=request.hub))
+    for row in page:
+        note_read(request, row.participant_id)
+    return render(
+        request,
+        "lending/approvals.html",
+        {
+            "page": page,
+            "now": timezone.now(),
+            "kinds": dict(DeviceKind.choices),
+            "policy": queries.policy_for(request.hub),
+        },
+    )
+
+
+@hub_view("lending.manage")
+@reads_personal_data
+def follow_up(request: HubRequest) -> HttpResponse:
+    """Refused and lapsed requests to follow up, newest first."""
+    page = paginate(request, queries.to_follow_up(hub=request.hub))
+    for row in page:
+        note_read(request, row.participant_id)
+    return render(
+        request,
+        "lending/follow_up.html",
+        {"page": page, "kinds": dict(DeviceKind.choices)},
     )
 
 
@@ -340,6 +457,8 @@ def waiting_list(request: HubRequest) -> HttpResponse:
             "offer_form": offer_form,
             "offers": list(queries.open_offers(hub=request.hub)[:50]),
             "policy": queries.policy_for(request.hub),
+            "pass_form": PassOverForm(),
+            "can_manage": request.membership.has_perm("lending.manage"),
         },
     )
 
@@ -409,6 +528,32 @@ def offer_accept(request: HubRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The device is lent. Print the agreement."))
             return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
     return render(request, "lending/offer_accept.html", {"form": form, "offer": offer})
+
+
+@hub_view("lending.manage")
+@require_POST
+def offer_pass_over(request: HubRequest, pk: int) -> HttpResponse:
+    """Pass the person over for this device only; the device goes to the next person."""
+    offer = _offer(request, pk)
+    target = (
+        reverse("lending:waiting", kwargs={"hub": request.hub.slug}) + f"?kind={offer.device.kind}"
+    )
+    form = PassOverForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect(target)
+    return perform(
+        request,
+        lambda: waitlist.offer_pass_over(
+            actor=request.user, offer=offer, reason=form.cleaned_data["reason"]
+        ),
+        success=_(
+            "The person keeps their place. The device was offered to the next person, "
+            "if someone waits."
+        ),
+        then=target,
+    )
 
 
 @hub_view("lending.lend")
@@ -509,15 +654,25 @@ def _screen_signature(loan: Loan) -> LoanSignature | None:
 
 
 @hub_view("lending.lend")
-@require_POST
+@reads_personal_data
 def loan_renew(request: HubRequest, pk: int) -> HttpResponse:
+    """Renew: straight away when nobody waits; when others wait for the kind, the page
+    asks to confirm (or a coordinator's reason), as the hub's policy says."""
     loan = _loan(request, pk)
-    return perform(
-        request,
-        lambda: services.loan_renew(actor=request.user, loan=loan),
-        success=_("The loan is renewed."),
-        then=_loan_url(request, loan),
-    )
+    form = RenewForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.loan_renew(actor=request.user, loan=loan, **form.waiting_kwargs())
+        except ValidationError as error:
+            if not fairness.is_waiting_error(error):
+                messages.error(request, " ".join(error.messages))
+                return redirect(_loan_url(request, loan))
+            _ask_waiting(request, form, error, renewal=True)
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The loan is renewed."))
+            return redirect(_loan_url(request, loan))
+    return render(request, "lending/renew_form.html", {"form": form, "loan": loan})
 
 
 @hub_view("lending.lend")

@@ -3,6 +3,7 @@ certificate, a repair and a stock-take per hub."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -16,6 +17,11 @@ from digibank.devices.models import (
     StockTake,
     tag_for_id,
 )
+
+# A label's URL ends in the device's tag (devices:by_label): the side's first device.
+NEUTRAL_KWARGS: dict[str, Callable[[Any, str], str]] = {
+    "tag": lambda world, side: str(world.side(side).objects["device"][0].tag),
+}
 
 KWARG_KINDS: dict[tuple[str, str], str] = {
     ("devices:detail", "pk"): "device",

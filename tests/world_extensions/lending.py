@@ -11,7 +11,7 @@ from django.utils import timezone
 from digibank.devices.models import DeviceStatus
 from digibank.devices.services import device_register, device_transition
 from digibank.lending import services
-from digibank.lending.models import LendingPolicy, Loan, SchoolClass
+from digibank.lending.models import LendingPolicy, Loan, SchoolClass, WaitingPass
 from digibank.network.models import HubPartner, Organisation
 
 _PK = "pk"
@@ -22,7 +22,9 @@ KWARG_KINDS: dict[tuple[str, str], str] = {
     ("lending:checkout", _PK): "participant",
     ("lending:request", _PK): "device_request",
     ("lending:request_urgency", _PK): "device_request",
-    ("lending:request_skip", _PK): "device_request",
+    ("lending:request_remove", _PK): "device_request",
+    ("lending:request_withdraw", _PK): "device_request",
+    ("lending:offer_pass_over", _PK): "device_offer",
     ("lending:request_approve", _PK): "device_request",
     ("lending:offer_accept", _PK): "device_offer",
     ("lending:offer_decline", _PK): "device_offer",
@@ -75,6 +77,10 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
     other = services.request_create(actor=colleague, participant=person, kind="laptop")
     side.add("device_request", waiting, other)
     side.add("device_offer", offer)
+    # Passed over once for a device (waitlist.offer_pass_over): its reason is about them.
+    WaitingPass.objects.create(
+        hub=hub, request=other, device=offer.device, reason=f"Passed {label}", passed_by=colleague
+    )
     side.personal_data.append(f"Homework {label}")
     loan = services.loan_checkout(
         actor=colleague,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from digibank.accounts.models import User
 from digibank.core.models import JournalEntry
 from digibank.devices.models import Device, DeviceStatus
-from digibank.lending import queries, services
+from digibank.lending import queries, services, waitlist
 from digibank.lending.models import (
     DeviceOffer,
     EvidenceCheck,
@@ -90,27 +90,29 @@ def test_unknown_kind_or_need_is_refused(staff: User, participant: Participant) 
 
 
 def test_urgency_points_move_a_request_up(
-    staff: User, hub: Hub, make_participant: MakeParticipant
+    staff: User, coordinator: User, hub: Hub, make_participant: MakeParticipant
 ) -> None:
     first = services.request_create(actor=staff, participant=make_participant(), kind="laptop")
     second = services.request_create(actor=staff, participant=make_participant(), kind="laptop")
     assert [r.pk for r in queries.waiting_list(hub=hub, kind="laptop")] == [first.pk, second.pk]
-    services.request_set_urgency(actor=staff, request=second, points=10)
+    services.request_set_urgency(
+        actor=coordinator, request=second, points=10, reason="Starts a job on Monday"
+    )
     assert [r.pk for r in queries.waiting_list(hub=hub, kind="laptop")] == [second.pk, first.pk]
     second.refresh_from_db()
     assert queries.waiting_position(second) == 1
     with pytest.raises(ValidationError):
-        services.request_set_urgency(actor=staff, request=second, points=1000)
+        services.request_set_urgency(actor=coordinator, request=second, points=1000, reason="x")
 
 
-def test_skip_needs_a_reason_and_is_journaled(staff: User, participant: Participant) -> None:
+def test_remove_needs_a_reason_and_is_journaled(staff: User, participant: Participant) -> None:
     request = services.request_create(actor=staff, participant=participant, kind="laptop")
     with pytest.raises(ValidationError):
-        services.request_skip(actor=staff, request=request, reason="  ")
-    request = services.request_skip(actor=staff, request=request, reason="Moved away")
+        waitlist.request_remove(actor=staff, request=request, reason="  ")
+    request = waitlist.request_remove(actor=staff, request=request, reason="Moved away")
     assert request.status == RequestStatus.SKIPPED
     assert request.skip_reason == "Moved away"
-    entry = JournalEntry.objects.get(action="lending.request_skip")
+    entry = JournalEntry.objects.get(action="lending.request_remove")
     # Free text about the person never goes into the journal, which cannot be erased.
     assert entry.details == {}
     assert entry.participant_id == participant.pk

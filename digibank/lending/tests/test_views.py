@@ -115,10 +115,12 @@ def test_waiting_list_offer_and_accept(
     first = services.request_create(actor=staff, participant=make_participant(), kind="monitor")
     second = services.request_create(actor=staff, participant=make_participant(), kind="monitor")
     manager = client_for(coordinator)
-    manager.post(lending_url(hub, "request_urgency", pk=second.pk), {"points": "5"})
+    manager.post(
+        lending_url(hub, "request_urgency", pk=second.pk), {"points": "5", "reason": "Job"}
+    )
     page = manager.get(lending_url(hub, "waiting") + "?kind=monitor")
     assert b"each point counts as one day earlier" in page.content
-    manager.post(lending_url(hub, "request_skip", pk=first.pk), {"reason": "Has a laptop now"})
+    manager.post(lending_url(hub, "request_remove", pk=first.pk), {"reason": "Has a laptop now"})
     first.refresh_from_db()
     assert first.status == RequestStatus.SKIPPED
     client = client_for(staff)
@@ -143,7 +145,7 @@ def test_staff_may_not_change_priority_or_policy(
     request = services.request_create(actor=staff, participant=participant, kind="laptop")
     client = client_for(staff)
     assert (
-        client.post(lending_url(hub, "request_skip", pk=request.pk), {"reason": "x"}).status_code
+        client.post(lending_url(hub, "request_remove", pk=request.pk), {"reason": "x"}).status_code
         == 403
     )
     assert client.get(lending_url(hub, "policy")).status_code == 403
@@ -291,7 +293,11 @@ def _many_loans(staff: User, hub: Hub, make_device: MakeDevice, count: int) -> l
     ]
     for n in range(count):
         loan = services.loan_checkout(
-            actor=staff, hub=hub, device=make_device(), participant=people[n % 3]
+            actor=staff,
+            hub=hub,
+            device=make_device(),
+            participant=people[n % 3],
+            waiting_acknowledged=True,  # others wait for monitors (fairness.py)
         )
         services.request_create(
             actor=staff, participant=people[n % 3], kind="monitor"

@@ -17,6 +17,13 @@ from digibank.network.templatetags.network import euros
 from digibank.people.models import TargetGroup
 
 from .models import DepositMethod, EvidenceKind, LendingPolicy, LoanKind, Need, ReturnOutcome
+from .reminders import validate_overdue_days
+
+# The conditions in the other languages (Dutch is the `conditions` field).
+CONDITION_LANGUAGE_LABELS = {
+    "fr": _("Conditions printed in the agreement, in French"),
+    "en": _("Conditions printed in the agreement, in English"),
+}
 
 
 class PolicyForm(forms.Form):
@@ -57,14 +64,31 @@ class PolicyForm(forms.Form):
         label=_("Days before the due date to send a reminder"), min_value=0, max_value=60
     )
     conditions = forms.CharField(
-        label=_("Conditions printed in the agreement"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Conditions printed in the agreement, in Dutch"),
+        widget=forms.Textarea(attrs={"rows": 5, "lang": "nl"}),
         required=False,
         max_length=4000,
+    )
+    overdue_reminder_days = forms.CharField(
+        label=_("Days after the due date to send a reminder"),
+        help_text=_(
+            "Numbers separated by commas, for example 1, 7, 14. The last reminder asks "
+            "the person to contact you."
+        ),
+        required=False,
+        max_length=60,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for code, name in CONDITION_LANGUAGE_LABELS.items():
+            self.fields[f"conditions_{code}"] = forms.CharField(
+                label=name,
+                widget=forms.Textarea(attrs={"rows": 5, "lang": code}),
+                required=False,
+                max_length=4000,
+                validators=[validate_no_credentials],
+            )
         for kind, label in DeviceKind.choices:
             self.fields[f"days_{kind}"] = forms.IntegerField(
                 label=_("Loan period for: %(kind)s (days)") % {"kind": label},
@@ -88,7 +112,10 @@ class PolicyForm(forms.Form):
             "offer_days": policy.offer_days,
             "reminder_days": policy.reminder_days,
             "conditions": policy.conditions,
+            "overdue_reminder_days": ", ".join(str(day) for day in policy.overdue_reminder_days),
         }
+        for code in CONDITION_LANGUAGE_LABELS:
+            initial[f"conditions_{code}"] = policy.conditions_by_language.get(code, "")
         for kind, days in policy.loan_days_by_kind.items():
             initial[f"days_{kind}"] = days
         return initial
@@ -110,7 +137,23 @@ class PolicyForm(forms.Form):
             "offer_days": data["offer_days"],
             "reminder_days": data["reminder_days"],
             "conditions": data["conditions"].strip(),
+            "conditions_by_language": {
+                code: data[f"conditions_{code}"].strip()
+                for code in CONDITION_LANGUAGE_LABELS
+                if data.get(f"conditions_{code}", "").strip()
+            },
+            "overdue_reminder_days": data["overdue_reminder_days"],
         }
+
+    def clean_overdue_reminder_days(self) -> list[int]:
+        text = self.cleaned_data["overdue_reminder_days"]
+        parts = [part for part in text.replace(";", ",").replace(" ", ",").split(",") if part]
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(_("Give whole numbers separated by commas."))
+        try:
+            return validate_overdue_days([int(part) for part in parts])
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["overdue_reminder_days"]) from None
 
 
 class EvidenceForm(forms.Form):
@@ -261,6 +304,42 @@ class LoanFilterForm(forms.Form):
         if self.is_valid():
             return self.cleaned_data["state"] or "open"
         return "open"
+
+
+class LoanSearchForm(LoanFilterForm):
+    """The loan list's search: a name or asset tag, the kind of device, a due date range
+    and the state (overdue among them)."""
+
+    q = forms.CharField(label=_("Name or asset tag"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind of device"),
+        required=False,
+        choices=[("", _("All kinds")), *DeviceKind.choices],
+    )
+    due_from = DateField(label=_("Due from"), required=False)
+    due_until = DateField(label=_("Due until"), required=False)
+
+    field_order = ["q", "kind", "state", "due_from", "due_until"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("due_from"), data.get("due_until")
+        if start and end and end < start:
+            self.add_error("due_until", _("This date must not be before “Due from”."))
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """What to search for; an invalid form searches for the open loans only."""
+        if not self.is_valid():
+            return {"state": "open"}
+        data = self.cleaned_data
+        return {
+            "state": data["state"] or "open",
+            "query": data["q"].strip(),
+            "kind": data["kind"],
+            "due_from": data["due_from"],
+            "due_until": data["due_until"],
+        }
 
 
 class ReservationForm(forms.Form):
@@ -600,3 +679,10 @@ class BulkReturnForm(forms.Form):
             "exceptions": {pk: data[f"outcome_{pk}"] for pk in picked if data[f"outcome_{pk}"]},
             "notes": {pk: data[f"note_{pk}"] for pk in picked if data[f"note_{pk}"]},
         }
+
+
+class AgreementScanForm(forms.Form):
+    file = forms.FileField(
+        label=_("Scan of the signed agreement"),
+        help_text=_("A PDF, or a photo (JPEG or PNG); at most 10 MB."),
+    )

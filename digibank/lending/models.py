@@ -49,6 +49,12 @@ class LendingPolicy(TimestampedModel):
         _("days before the due date to send a reminder"), default=3
     )
     conditions = models.TextField(_("conditions in the agreement"), blank=True)
+    # The conditions in other languages: language code -> text. `conditions` above is the
+    # Dutch text (Dutch first); see lending.paperwork.conditions_for.
+    conditions_by_language = models.JSONField(default=dict, blank=True)
+    # Days after the due date on which an overdue borrower is reminded again; the last
+    # one asks them to contact the hub (lending.reminders).
+    overdue_reminder_days = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -223,6 +229,8 @@ class Loan(TimestampedModel):
     # The agreement, rendered on demand from these stored facts.
     language = models.CharField(max_length=8, default="nl")
     conditions = models.TextField(_("conditions"), blank=True)
+    # The language `conditions` are written in, when the hub had none in `language`.
+    conditions_language = models.CharField(max_length=8, blank=True)
     goals_plan = models.TextField(_("goals plan"), blank=True)
     signed_at = models.DateTimeField(_("agreement signed on paper"), null=True, blank=True)
     signed_recorded_by = models.ForeignKey(
@@ -583,3 +591,35 @@ class LoanDeposit(models.Model):
     @property
     def settled(self) -> bool:
         return self.refunded_at is not None
+
+
+class AgreementSource(models.TextChoices):
+    RENDERED = "rendered", _("Rendered at signing")
+    SCAN = "scan", _("Scan of the agreement signed on paper")
+
+
+class KeptAgreement(models.Model):
+    """The agreement of a loan as it was signed: rendered once at signing (or a scan of
+    the paper) and stored with its SHA-256, so what the borrower signed never changes
+    when templates or conditions do. Anonymising replaces the file by a redacted one and
+    keeps the fact, the date and the hash (lending.paperwork)."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    loan = models.OneToOneField(Loan, on_delete=models.CASCADE, related_name="kept_agreement")
+    source = models.CharField(max_length=10, choices=AgreementSource.choices)
+    file = models.FileField(upload_to="lending/agreements/%Y/")
+    content_type = models.CharField(max_length=40, default="application/pdf")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    stored_at = models.DateTimeField(default=timezone.now)
+    stored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    redacted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kept agreement")
+        verbose_name_plural = _("kept agreements")
+
+    def __str__(self) -> str:
+        return f"agreement of loan {self.loan_id}"

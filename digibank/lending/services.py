@@ -21,7 +21,7 @@ from digibank.devices.services import device_transition
 from digibank.network.models import Hub, HubPartner
 from digibank.people.models import Participant, TargetGroup
 
-from . import queries
+from . import paperwork, queries, reminders
 from .models import (
     DepositMethod,
     DeviceOffer,
@@ -62,6 +62,8 @@ POLICY_FIELDS = (
     "offer_days",
     "reminder_days",
     "conditions",
+    "conditions_by_language",
+    "overdue_reminder_days",
 )
 
 AGREEMENT_LANGUAGES = ("nl", "fr", "en")
@@ -86,6 +88,7 @@ def policy_update(*, actor: Any, hub: Hub, data: Mapping[str, Any]) -> LendingPo
         raise ValidationError({"target_groups": _("Choose target groups from the list.")})
     if set(values.get("required_evidence", [])) - set(EvidenceKind.values):
         raise ValidationError({"required_evidence": _("Choose evidence from the list.")})
+    _check_paperwork_settings(values)
     days = values.get("loan_days_by_kind", {})
     if any(k not in DeviceKind.values or int(v) < 1 for k, v in days.items()):
         raise ValidationError(_("Loan periods must be at least one day."))
@@ -106,6 +109,19 @@ def policy_update(*, actor: Any, hub: Hub, data: Mapping[str, Any]) -> LendingPo
         details={"fields": sorted(changed), "created": creating},
     )
     return policy
+
+
+def _check_paperwork_settings(values: dict[str, Any]) -> None:
+    """Conditions only in the platform's languages; reminder days in range."""
+    texts = values.get("conditions_by_language", {})
+    if set(texts) - set(paperwork.CONDITION_LANGUAGES) or "nl" in texts:
+        raise ValidationError(_("Conditions can only be given in French or English here."))
+    if texts:
+        refuse_credentials(**{f"conditions_{code}": text for code, text in texts.items()})
+    if "overdue_reminder_days" in values:
+        values["overdue_reminder_days"] = reminders.validate_overdue_days(
+            list(values["overdue_reminder_days"])
+        )
 
 
 @transaction.atomic
@@ -472,6 +488,8 @@ def loan_checkout(
     due_on = None
     if kind == LoanKind.TEMPORARY:
         due_on = timezone.localdate(now) + timedelta(days=policy.loan_days_for(device.kind))
+    language = agreement_language(participant)
+    conditions, conditions_language = paperwork.conditions_for(policy, language)
     loan = Loan(
         hub=hub,
         device=device,
@@ -481,8 +499,9 @@ def loan_checkout(
         started_at=now,
         due_on=due_on,
         deposit_cents=policy.deposit_cents,
-        language=agreement_language(participant),
-        conditions=policy.conditions,
+        language=language,
+        conditions=conditions,
+        conditions_language=conditions_language,
         goals_plan=goals_plan.strip(),
         signed_at=now if signed_on_paper else None,
         signed_recorded_by=actor if signed_on_paper else None,
@@ -501,6 +520,8 @@ def loan_checkout(
             method=deposit_method,
             waiver_reason=deposit_waiver_reason,
         )
+    if signed_on_paper:
+        paperwork.agreement_keep(actor=actor, loan=loan)
     device_transition(actor=actor, device=device, to=DeviceStatus.ON_LOAN)
     if kind == LoanKind.GIFT:
         device_transition(
@@ -535,6 +556,7 @@ def loan_mark_signed(*, actor: Any, loan: Loan) -> Loan:
     loan.signed_recorded_by = actor
     loan.save(update_fields=["signed_at", "signed_recorded_by", "updated_at"])
     journal_write(actor=actor, action="lending.signed", subject=loan, hub_id=loan.hub_id)
+    paperwork.agreement_keep(actor=actor, loan=loan)
     return loan
 
 
@@ -588,6 +610,7 @@ def loan_sign_on_screen(
         hub_id=loan.hub_id,
         details={"method": signature.method},
     )
+    paperwork.agreement_keep(actor=actor, loan=loan)
     return signature
 
 

@@ -29,7 +29,7 @@ from digibank.devices.queries import device_by_tag
 from digibank.network.models import HubPartner
 from digibank.people.models import Participant
 
-from . import queries, services
+from . import paperwork, queries, services
 from .forms import (
     CLASS_LIST_BYTES,
     BulkReturnForm,
@@ -39,7 +39,7 @@ from .forms import (
     DepositCollectForm,
     DepositRefundForm,
     EvidenceForm,
-    LoanFilterForm,
+    LoanSearchForm,
     LoanTermsForm,
     OfferForm,
     OrganisationCheckoutForm,
@@ -54,6 +54,7 @@ from .forms import (
 from .models import (
     DeviceOffer,
     DeviceRequest,
+    KeptAgreement,
     Loan,
     LoanDeposit,
     LoanSignature,
@@ -99,9 +100,10 @@ def _person_url(request: HubRequest, participant_id: int) -> str:
 @hub_view("lending.lend")
 @reads_personal_data
 def loan_list(request: HubRequest) -> HttpResponse:
-    form = LoanFilterForm(request.GET)
-    state = form.state_value()
-    page = paginate(request, queries.hub_loans(hub=request.hub, state=state))
+    form = LoanSearchForm(request.GET)
+    filters = form.filters()
+    state = filters["state"]
+    page = paginate(request, queries.loan_search(hub=request.hub, **filters))
     return render(
         request,
         "lending/loan_list.html",
@@ -128,7 +130,10 @@ def policy_edit(request: HubRequest) -> HttpResponse:
         else:
             messages.success(request, _("The lending policy is saved."))
             return redirect("lending:policy", hub=request.hub.slug)
-    return render(request, "lending/policy_form.html", {"form": form})
+    missing = [
+        paperwork.language_name(code) for code in paperwork.missing_condition_languages(policy)
+    ]
+    return render(request, "lending/policy_form.html", {"form": form, "missing_languages": missing})
 
 
 # --- a person's lending page ------------------------------------------------------------
@@ -450,6 +455,7 @@ def loan_detail(request: HubRequest, pk: int) -> HttpResponse:
             "loan": loan,
             **_deposit_context(loan),
             "signature": _screen_signature(loan),
+            "kept": KeptAgreement.objects.filter(loan=loan).first(),
             "can_renew": loan.is_open
             and loan.due_on is not None
             and loan.renewals < policy.max_renewals,
@@ -550,28 +556,6 @@ def loan_return(request: HubRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The device is back."))
             return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
     return render(request, "lending/return_form.html", {"form": form, "loan": loan})
-
-
-@hub_view("lending.lend")
-@reads_personal_data
-def agreement_pdf(request: HubRequest, pk: int) -> HttpResponse:
-    """The agreement, rendered on demand from the loan's stored facts, in its language."""
-    loan = _loan(request, pk)
-    with translation.override(loan.language):
-        html = render_to_string(
-            "lending/agreement.html",
-            {
-                "loan": loan,
-                "hub": request.hub,
-                "participant": loan.participant,
-                "device": loan.device,
-                "signature": _screen_signature(loan),
-            },
-        )
-    pdf = render_pdf(html)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="agreement-{loan.pk}.pdf"'
-    return response
 
 
 # --- reservations for partner organisations ---------------------------------------------

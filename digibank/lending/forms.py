@@ -391,6 +391,10 @@ CLASS_COLUMNS = {
     "tag": "tag",
     "asset_tag": "tag",
     "label": "tag",
+    "birth_year": "birth_year",
+    "geboortejaar": "birth_year",
+    "année de naissance": "birth_year",
+    "annee_naissance": "birth_year",
 }
 MAX_CLASS_ROWS = 200
 CLASS_LIST_BYTES = 200_000
@@ -408,7 +412,9 @@ class ClassAssignForm(forms.Form):
     file = forms.FileField(
         label=_("Class list (CSV)"),
         help_text=_(
-            "Columns: given_name, family_name, tag (one pupil per row). At most 200 pupils."
+            "Columns: given_name, family_name, tag and, best, birth_year (one pupil per "
+            "row). At most 200 pupils. Pupils already in the class are recognised by name "
+            "and year of birth. You see what will happen before anything is saved."
         ),
     )
     goals_plan = forms.CharField(

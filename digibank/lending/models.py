@@ -230,7 +230,7 @@ class Loan(TimestampedModel):
     language = models.CharField(max_length=8, default="nl")
     conditions = models.TextField(_("conditions"), blank=True)
     # The language `conditions` are written in, when the hub had none in `language`.
-    conditions_language = models.CharField(max_length=8, blank=True)
+    conditions_language = models.CharField(max_length=8, blank=True, default="")
     goals_plan = models.TextField(_("goals plan"), blank=True)
     signed_at = models.DateTimeField(_("agreement signed on paper"), null=True, blank=True)
     signed_recorded_by = models.ForeignKey(

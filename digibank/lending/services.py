@@ -844,8 +844,9 @@ def class_assign(
     goals_plan: str = "",
     class_name: str = "",
 ) -> list[Loan]:
-    """Register each pupil of a class list (given name, family name, asset tag) and
-    assign them the device long-term. All rows or none: any problem gives the list of
+    """Register each pupil of a class list (given name, family name, asset tag, year of
+    birth) and assign them the device long-term; a pupil of the class with that name and
+    year of birth is not registered again (lending.class_import). All rows or none: any problem gives the list of
     row errors ("Row 3: ...") and nothing is saved. With a `class_name` the loans are
     kept together for the bulk return at the end of the school year (a class of that
     name gets the new pupils added)."""
@@ -853,45 +854,33 @@ def class_assign(
     refuse_credentials(goals_plan=goals_plan)
     if len(class_name) > 100:
         raise ValidationError({"class_name": _("At most 100 characters.")})
-    from digibank.devices.queries import device_by_tag
     from digibank.people.services import participant_create
 
-    errors: list[str] = []
+    from .class_import import HAS_DEVICE, plan_class_import
+
+    plan = plan_class_import(hub=hub, class_name=class_name, rows=list(rows))
+    errors: list[str] = plan.problems
     loans: list[Loan] = []
-    seen_tags: set[int] = set()
-    for number, row in enumerate(rows, start=2):  # row 1 holds the column names
-        given, family, tag = (
-            row.get(key, "").strip() for key in ("given_name", "family_name", "tag")
-        )
-        if not (given or family):
-            errors.append(_("Row %(row)s: give the pupil's name.") % {"row": number})
+    for row in plan.rows:
+        if row.problem or row.status == HAS_DEVICE or row.device is None:
             continue
-        device = device_by_tag(hub=hub, tag=tag) if tag else None
-        if device is None:
-            errors.append(
-                _("Row %(row)s: no device of this hub has the tag “%(tag)s”.")
-                % {"row": number, "tag": tag}
-            )
-            continue
-        if device.pk in seen_tags:
-            errors.append(
-                _("Row %(row)s: this device is already on an earlier row.") % {"row": number}
-            )
-            continue
-        seen_tags.add(device.pk)
         try:
             with transaction.atomic():
-                pupil = participant_create(
+                pupil = row.pupil or participant_create(
                     actor=actor,
                     hub=hub,
-                    data={"given_name": given, "family_name": family},
+                    data={
+                        "given_name": row.given_name,
+                        "family_name": row.family_name,
+                        "birth_year": row.birth_year,
+                    },
                     target_groups=[TargetGroup.PUPIL],
                 )
                 loans.append(
                     loan_checkout(
                         actor=actor,
                         hub=hub,
-                        device=device,
+                        device=row.device,
                         participant=pupil,
                         kind=LoanKind.LONG_TERM,
                         goals_plan=goals_plan,
@@ -899,7 +888,8 @@ def class_assign(
                 )
         except ValidationError as error:
             errors.append(
-                _("Row %(row)s: %(problem)s") % {"row": number, "problem": " ".join(error.messages)}
+                _("Row %(row)s: %(problem)s")
+                % {"row": row.number, "problem": " ".join(error.messages)}
             )
     if not rows:
         errors.append(_("The file has no pupils."))

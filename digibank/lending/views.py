@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from digibank.accounts.reads import reads_personal_data
+from digibank.accounts.reads import note_read, reads_personal_data
 from digibank.accounts.scoping import HubRequest, get_for_hub, hub_view
 from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
@@ -29,7 +30,7 @@ from digibank.devices.queries import device_by_tag
 from digibank.network.models import HubPartner
 from digibank.people.models import Participant
 
-from . import paperwork, queries, services
+from . import class_import, paperwork, queries, services
 from .forms import (
     CLASS_LIST_BYTES,
     BulkReturnForm,
@@ -69,6 +70,8 @@ from .models import (
 from .signatures import png_from_data_url
 
 MAX_ID = 2**63 - 1
+CLASS_PLAN_SALT = "lending.class_import"
+CLASS_PLAN_SECONDS = 60 * 60
 
 
 def _posted(request: HubRequest) -> Any:
@@ -675,28 +678,69 @@ def reservation_cancel(request: HubRequest, pk: int) -> HttpResponse:
 
 @accepts_uploads(CLASS_LIST_BYTES + FORM_OVERHEAD)
 @hub_view("lending.manage")
+@reads_personal_data(when_shown=True)
 def class_assign(request: HubRequest) -> HttpResponse:
-    """Digisprong: a device per pupil for a whole class, from a CSV class list."""
+    """Digisprong: a device per pupil for a whole class, from a CSV class list. The list
+    is first shown as a preview (new, matched and unmatched pupils); nothing is saved
+    until the preview is confirmed."""
+    if request.method == "POST" and request.POST.get("plan"):
+        return _class_assign_confirm(request)
     form = ClassAssignForm(_posted(request), request.FILES or None)
-    row_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            loans = services.class_assign(
-                actor=request.user,
-                hub=request.hub,
-                rows=form.cleaned_data["file"],
-                goals_plan=form.cleaned_data["goals_plan"],
-                class_name=form.cleaned_data["class_name"],
-            )
-        except ValidationError as error:
-            row_errors = error.messages
-            form.add_error("file", _("Nothing was saved. Correct the rows below and try again."))
-        else:
-            messages.success(
-                request, _("%(count)s pupils have a device now.") % {"count": len(loans)}
-            )
-            return redirect(reverse("lending:list", kwargs={"hub": request.hub.slug}))
-    return render(request, "lending/class_assign.html", {"form": form, "row_errors": row_errors})
+        data = form.cleaned_data
+        return _class_preview(
+            request,
+            {
+                "class_name": " ".join(data["class_name"].split()),
+                "goals_plan": data["goals_plan"],
+                "rows": data["file"],
+            },
+        )
+    return render(request, "lending/class_assign.html", {"form": form, "row_errors": []})
+
+
+def _class_preview(
+    request: HubRequest, payload: dict[str, Any], errors: list[str] | None = None
+) -> HttpResponse:
+    plan = class_import.plan_class_import(
+        hub=request.hub, class_name=payload["class_name"], rows=payload["rows"]
+    )
+    note_read(request, *(row.pupil for row in plan.rows if row.pupil), *plan.unmatched)
+    return render(
+        request,
+        "lending/class_preview.html",
+        {
+            "plan": plan,
+            "class_name": payload["class_name"],
+            "token": signing.dumps(payload, salt=CLASS_PLAN_SALT, compress=True),
+            "errors": errors or plan.problems,
+            "new_rows": plan.with_status(class_import.NEW),
+            "matched_rows": plan.with_status(class_import.MATCHED),
+            "kept_rows": plan.with_status(class_import.HAS_DEVICE),
+        },
+    )
+
+
+def _class_assign_confirm(request: HubRequest) -> HttpResponse:
+    try:
+        payload = signing.loads(
+            request.POST["plan"], salt=CLASS_PLAN_SALT, max_age=CLASS_PLAN_SECONDS
+        )
+    except signing.BadSignature:
+        messages.error(request, _("This preview is too old. Upload the class list again."))
+        return redirect("lending:class_assign", hub=request.hub.slug)
+    try:
+        loans = services.class_assign(
+            actor=request.user,
+            hub=request.hub,
+            rows=payload["rows"],
+            goals_plan=payload["goals_plan"],
+            class_name=payload["class_name"],
+        )
+    except ValidationError as error:
+        return _class_preview(request, payload, errors=error.messages)
+    messages.success(request, _("%(count)s pupils have a device now.") % {"count": len(loans)})
+    return redirect(reverse("lending:list", kwargs={"hub": request.hub.slug}))
 
 
 # --- deposits ---------------------------------------------------------------------------

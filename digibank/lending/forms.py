@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digibank.core.credentials import validate_no_credentials
@@ -363,6 +364,16 @@ class ReservationForm(forms.Form):
 
     def tag_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["tags"].splitlines() if line.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        """A reservation starts today or later and ends on or after its start."""
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and starts_on < timezone.localdate():
+            self.add_error("starts_on", _("A reservation cannot start in the past."))
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The end date must be on or after the start date."))
+        return data
 
 
 class CapForm(forms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -227,3 +227,51 @@ def test_formula_safe_keeps_numbers_and_quotes_formulas() -> None:
     assert formula_safe("@cmd") == "'@cmd"
     assert formula_safe("-12.5") == "-12.5"
     assert formula_safe(7) == 7
+
+
+# --- dates in range ---------------------------------------------------------------------
+
+
+def test_a_reservation_cannot_start_in_the_past(hub: Hub) -> None:
+    from digibank.lending.forms import ReservationForm
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    form = ReservationForm(
+        {
+            "purpose": "Course",
+            "starts_on": yesterday.isoformat(),
+            "ends_on": (yesterday - timedelta(days=2)).isoformat(),
+            "tags": "DB1",
+        },
+        partners=hub.partners.all(),
+    )
+    assert not form.is_valid()
+    assert "cannot start in the past" in str(form.errors["starts_on"])
+    assert "on or after the start date" in str(form.errors["ends_on"])
+
+
+def test_device_intake_is_not_in_the_future_nor_before_1990(staff: User, hub: Hub) -> None:
+    from django.core.exceptions import ValidationError
+
+    from digibank.devices.services import device_register, device_update
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError, match="future"):
+        device_register(actor=staff, hub=hub, kind="monitor", intake_date=tomorrow)
+    with pytest.raises(ValidationError, match="1990"):
+        device_register(actor=staff, hub=hub, kind="monitor", intake_date=date(1989, 12, 31))
+    device = device_register(actor=staff, hub=hub, kind="monitor", intake_date=date(1990, 1, 1))
+    with pytest.raises(ValidationError, match="future"):
+        device_update(actor=staff, device=device, intake_date=tomorrow)
+
+
+def test_checkout_and_renewal_keep_the_due_date_after_the_start(
+    staff: User, hub: Hub, make_device: MakeDevice, make_participant: MakeParticipant
+) -> None:
+    loan = _lend(staff, hub, make_device(), make_participant())
+    assert loan.due_on is not None
+    assert loan.due_on > timezone.localdate(loan.started_at)
+    Loan.objects.filter(pk=loan.pk).update(due_on=timezone.localdate() - timedelta(days=30))
+    renewed = services.loan_renew(actor=staff, loan=loan)
+    assert renewed.due_on is not None
+    assert renewed.due_on > timezone.localdate()

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from digibank.core.models import TimestampedModel
 
@@ -159,7 +160,7 @@ class DeviceRequest(TimestampedModel):
 
 
 class OfferStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("offer status", "Open")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Expired")
@@ -223,7 +224,7 @@ class Loan(TimestampedModel):
     )
     kind = models.CharField(_("kind of loan"), max_length=10, choices=LoanKind.choices)
     started_at = models.DateTimeField(_("lent on"), default=timezone.now)
-    due_on = models.DateField(_("due on"), null=True, blank=True)
+    due_on = models.DateField(pgettext_lazy("loan", "due on"), null=True, blank=True)
     renewals = models.PositiveSmallIntegerField(_("renewals"), default=0)
     deposit_cents = models.PositiveIntegerField(_("deposit (cents)"), default=0)
     # The agreement, rendered on demand from these stored facts.
@@ -450,7 +451,7 @@ class OrganisationLoan(TimestampedModel):
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    due_on = models.DateField(_("due on"))
+    due_on = models.DateField(pgettext_lazy("loan", "due on"))
     language = models.CharField(max_length=8, default="nl")
     conditions = models.TextField(_("conditions"), blank=True)
     signed_at = models.DateTimeField(_("agreement signed on paper"), null=True, blank=True)

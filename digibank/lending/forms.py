@@ -323,7 +323,7 @@ class LoanSearchForm(LoanFilterForm):
     field_order = ["q", "kind", "state", "due_from", "due_until"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("due_from"), data.get("due_until")
         if start and end and end < start:
             self.add_error("due_until", _("This date must not be before “Due from”."))
@@ -367,7 +367,7 @@ class ReservationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         """A reservation starts today or later and ends on or after its start."""
-        data = super().clean()
+        data = super().clean() or {}
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and starts_on < timezone.localdate():
             self.add_error("starts_on", _("A reservation cannot start in the past."))

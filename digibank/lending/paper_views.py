@@ -65,7 +65,7 @@ def agreement_download(request: HubRequest, pk: int) -> HttpResponse:
         data, content_type, extension = paperwork.render_agreement(loan), "application/pdf", "pdf"
     else:
         data, content_type = paperwork.kept_agreement_bytes(kept), kept.content_type
-        extension = kept.file.name.rsplit(".", 1)[-1]
+        extension = (kept.file.name or "").rsplit(".", 1)[-1]
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="agreement-{loan.pk}.{extension}"'
     if kept is not None:

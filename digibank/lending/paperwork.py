@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import io
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -124,7 +125,7 @@ def _store(
     }
     kept, _created = KeptAgreement.objects.update_or_create(loan=loan, defaults=values)
     if old_name and old_name != name:
-        transaction.on_commit(lambda: _delete_file(old_name))
+        transaction.on_commit(partial(_delete_file, old_name))
     return kept
 
 
@@ -232,7 +233,7 @@ def redact_kept_agreements(participant_ids: list[int]) -> None:
     ).select_related("loan", "loan__hub")
     now = timezone.now()
     for kept in kept_rows:
-        old_name = kept.file.name
+        old_name = kept.file.name or ""
         with translation.override(kept.loan.language):
             html = render_to_string("lending/agreement_redacted.html", {"kept": kept})
         data = render_pdf(html)
@@ -243,7 +244,7 @@ def redact_kept_agreements(participant_ids: list[int]) -> None:
         kept.size = len(data)
         kept.redacted_at = now
         kept.save(update_fields=["file", "content_type", "size", "redacted_at"])
-        transaction.on_commit(lambda name=old_name: _delete_file(name))
+        transaction.on_commit(partial(_delete_file, old_name))
 
 
 # --- the receipt of a cash deposit ------------------------------------------------------

@@ -57,7 +57,6 @@ def register_personal_data() -> None:
             "file": "replaced by a redacted copy when the person is anonymised",
             "sha256": "the hash of the signed document: proves what was signed, reveals nothing",
             "content_type": "the kind of file (PDF, JPEG, PNG)",
-            "source": "a code: rendered at signing or a scan",
         },
     )
     register_contact_source(Loan, when="started_at")

@@ -103,7 +103,7 @@ def test_exports_hold_the_search_and_are_formula_safe(
     client = client_for(coordinator)
     response = client.get(lending_url(hub, "export_csv"), {"q": "omar"})
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "Asset tag"
     assert len(rows) == 3

@@ -250,3 +250,21 @@ def test_conditions_only_in_known_languages(coordinator: User, hub: Hub) -> None
         services.policy_update(
             actor=coordinator, hub=hub, data={"conditions_by_language": {"xx": "?"}}
         )
+
+
+def test_paperwork_pages_stay_within_their_queries(
+    staff: User,
+    coordinator: User,
+    hub: Hub,
+    device: Device,
+    participant: Participant,
+    client_for: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    loan = _lend(staff, hub, device, participant, signed_on_paper=True)
+    client = client_for(staff)
+    for name in ("loan", "agreement_scan", "agreement"):
+        with django_assert_max_num_queries(24):
+            assert client.get(lending_url(hub, name, pk=loan.pk)).status_code == 200
+    with django_assert_max_num_queries(24):
+        assert client_for(coordinator).get(lending_url(hub, "policy")).status_code == 200

@@ -187,6 +187,19 @@ class DeviceForm(forms.ModelForm):
         order.insert(order.index("donor") + 1, "donor_name")
         self.order_fields(order)
 
+    def clean_intake_date(self) -> Any:
+        from django.core.exceptions import ValidationError
+
+        from .services import check_intake_date
+
+        value = self.cleaned_data.get("intake_date")
+        if value:
+            try:
+                check_intake_date(value)
+            except ValidationError as error:
+                raise forms.ValidationError(error.message_dict["intake_date"]) from None
+        return value
+
     def device_values(self) -> dict[str, Any]:
         values = {k: v for k, v in self.cleaned_data.items() if k not in ("value", "donor_name")}
         values["value_cents"] = self.cleaned_data.get("value")

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from digibank.core.models import TimestampedModel
 
@@ -66,7 +67,9 @@ class DeviceStatus(models.TextChoices):
     ON_LOAN = "on_loan", _("On loan")
     RETURNED = "returned", _("Returned (to check)")
     IN_REPAIR = "in_repair", _("In repair")
-    RETIRED = "retired", _("Retired")
+    # "Retired" is also a person's situation (people.VisitorStatus): another word in
+    # Dutch and French, hence the context.
+    RETIRED = "retired", pgettext_lazy("device status", "Retired")
 
 
 class RetirementReason(models.TextChoices):

@@ -115,6 +115,18 @@ def _donor_for_name(*, actor: Any, hub: Hub, name: str, values: Mapping[str, Any
 # --- intake -----------------------------------------------------------------------------
 
 
+EARLIEST_INTAKE = date(1990, 1, 1)
+
+
+def check_intake_date(day: date) -> None:
+    """A device came in on a real day: not in the future, not before 1990 (a typo such
+    as 0225 or 2205 would otherwise count in reports for ever)."""
+    if day > timezone.localdate():
+        raise ValidationError({"intake_date": _("The intake date cannot be in the future.")})
+    if day < EARLIEST_INTAKE:
+        raise ValidationError({"intake_date": _("The intake date cannot be before 1990.")})
+
+
 def _new_device(*, hub: Hub, values: Mapping[str, Any]) -> Device:
     data = {k: v for k, v in values.items() if k in DEVICE_FIELDS}
     for key in ("make", "model", "serial_number", "cpu", "os", "programme_note"):
@@ -126,6 +138,7 @@ def _new_device(*, hub: Hub, values: Mapping[str, Any]) -> Device:
         data["keyboard_layout"] = ""
     device = Device(hub=hub, **data)
     device.full_clean(exclude=["hub", "tag"])
+    check_intake_date(device.intake_date)
     _check_same_hub(hub, device.location)
     _check_donor(device.source, device.donor)
     _refuse_national_numbers(data)
@@ -181,6 +194,8 @@ def device_update(*, actor: Any, device: Device, donor_name: str = "", **values:
     if not changed:
         return device
     device.full_clean(exclude=["hub", "tag"])
+    if "intake_date" in changed:
+        check_intake_date(device.intake_date)
     _check_same_hub(device.hub, device.location)
     _check_donor(device.source, device.donor)
     _refuse_national_numbers(values)

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from digibank.core.models import TimestampedModel
 from digibank.network.models import PartnerType, Region
@@ -780,7 +781,7 @@ class Report(TimestampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))
-    due_on = models.DateField(_("due on"))
+    due_on = models.DateField(pgettext_lazy("report deadline", "due on"))
     status = models.CharField(
         _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DUE
     )

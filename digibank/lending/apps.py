@@ -19,6 +19,7 @@ class LendingConfig(AppConfig):
         )
         from digibank.people.registry import (
             register_anonymise_blocker,
+            register_anonymise_handler,
             register_merge_handler,
             register_participant_section,
             register_reach_source,
@@ -26,7 +27,7 @@ class LendingConfig(AppConfig):
         )
         from digibank.people.timeline import register_timeline_provider
 
-        from . import desk, merge, panels, privacy, queries, state, tasks
+        from . import desk, merge, panels, paperwork, privacy, queries, state, tasks
 
         register_actions(
             {
@@ -61,6 +62,8 @@ class LendingConfig(AppConfig):
                 "lending.organisation_return": _("Devices back from an organisation"),
                 "lending.class_assign": _("Devices assigned to a class"),
                 "lending.class_return": _("Devices of a class returned"),
+                "lending.agreement_kept": _("Signed agreement kept"),
+                "lending.agreement_scan": _("Scan of the signed agreement kept"),
             }
         )
         register_hub_nav(
@@ -82,6 +85,7 @@ class LendingConfig(AppConfig):
         register_merge_handler(merge.move_lending_rows)
         privacy.register_personal_data()
         register_anonymise_blocker(queries.open_loan_blocks_anonymising)
+        register_anonymise_handler(paperwork.redact_kept_agreements)
         register_reach_source(queries.reached_participant_ids)
         register_report_figures(queries.report_figures)
         register_daily(tasks.send_loan_reminders)

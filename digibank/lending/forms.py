@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digibank.core.credentials import validate_no_credentials
@@ -26,6 +27,13 @@ from .models import (
     ReturnOutcome,
     WaitingRule,
 )
+from .reminders import validate_overdue_days
+
+# The conditions in the other languages (Dutch is the `conditions` field).
+CONDITION_LANGUAGE_LABELS = {
+    "fr": _("Conditions printed in the agreement, in French"),
+    "en": _("Conditions printed in the agreement, in English"),
+}
 
 
 class PolicyForm(forms.Form):
@@ -74,8 +82,8 @@ class PolicyForm(forms.Form):
         label=_("Days before the due date to send a reminder"), min_value=0, max_value=60
     )
     conditions = forms.CharField(
-        label=_("Conditions printed in the agreement"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Conditions printed in the agreement, in Dutch"),
+        widget=forms.Textarea(attrs={"rows": 5, "lang": "nl"}),
         required=False,
         max_length=4000,
     )
@@ -94,9 +102,26 @@ class PolicyForm(forms.Form):
     staff_set_urgency = forms.BooleanField(
         label=_("Staff may set urgency on a request (coordinators always may)"), required=False
     )
+    overdue_reminder_days = forms.CharField(
+        label=_("Days after the due date to send a reminder"),
+        help_text=_(
+            "Numbers separated by commas, for example 1, 7, 14. The last reminder asks "
+            "the person to contact you."
+        ),
+        required=False,
+        max_length=60,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for code, name in CONDITION_LANGUAGE_LABELS.items():
+            self.fields[f"conditions_{code}"] = forms.CharField(
+                label=name,
+                widget=forms.Textarea(attrs={"rows": 5, "lang": code}),
+                required=False,
+                max_length=4000,
+                validators=[validate_no_credentials],
+            )
         for kind, label in DeviceKind.choices:
             self.fields[f"days_{kind}"] = forms.IntegerField(
                 label=_("Loan period for: %(kind)s (days)") % {"kind": label},
@@ -124,7 +149,10 @@ class PolicyForm(forms.Form):
             "checkout_when_waiting": policy.checkout_when_waiting,
             "renew_when_waiting": policy.renew_when_waiting,
             "staff_set_urgency": policy.staff_set_urgency,
+            "overdue_reminder_days": ", ".join(str(day) for day in policy.overdue_reminder_days),
         }
+        for code in CONDITION_LANGUAGE_LABELS:
+            initial[f"conditions_{code}"] = policy.conditions_by_language.get(code, "")
         for kind, days in policy.loan_days_by_kind.items():
             initial[f"days_{kind}"] = days
         return initial
@@ -153,7 +181,23 @@ class PolicyForm(forms.Form):
                 for key in ("checkout_when_waiting", "renew_when_waiting")
                 if data.get(key)
             },
+            "conditions_by_language": {
+                code: data[f"conditions_{code}"].strip()
+                for code in CONDITION_LANGUAGE_LABELS
+                if data.get(f"conditions_{code}", "").strip()
+            },
+            "overdue_reminder_days": data["overdue_reminder_days"],
         }
+
+    def clean_overdue_reminder_days(self) -> list[int]:
+        text = self.cleaned_data["overdue_reminder_days"]
+        parts = [part for part in text.replace(";", ",").replace(" ", ",").split(",") if part]
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(_("Give whole numbers separated by commas."))
+        try:
+            return validate_overdue_days([int(part) for part in parts])
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["overdue_reminder_days"]) from None
 
 
 class EvidenceForm(forms.Form):
@@ -374,6 +418,42 @@ class LoanFilterForm(forms.Form):
         return "open"
 
 
+class LoanSearchForm(LoanFilterForm):
+    """The loan list's search: a name or asset tag, the kind of device, a due date range
+    and the state (overdue among them)."""
+
+    q = forms.CharField(label=_("Name or asset tag"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind of device"),
+        required=False,
+        choices=[("", _("All kinds")), *DeviceKind.choices],
+    )
+    due_from = DateField(label=_("Due from"), required=False)
+    due_until = DateField(label=_("Due until"), required=False)
+
+    field_order = ["q", "kind", "state", "due_from", "due_until"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("due_from"), data.get("due_until")
+        if start and end and end < start:
+            self.add_error("due_until", _("This date must not be before “Due from”."))
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """What to search for; an invalid form searches for the open loans only."""
+        if not self.is_valid():
+            return {"state": "open"}
+        data = self.cleaned_data
+        return {
+            "state": data["state"] or "open",
+            "query": data["q"].strip(),
+            "kind": data["kind"],
+            "due_from": data["due_from"],
+            "due_until": data["due_until"],
+        }
+
+
 class ReservationForm(forms.Form):
     partner: forms.ModelChoiceField[HubPartner] = forms.ModelChoiceField(
         label=_("Partner organisation"), queryset=HubPartner.objects.none()
@@ -395,6 +475,16 @@ class ReservationForm(forms.Form):
 
     def tag_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["tags"].splitlines() if line.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        """A reservation starts today or later and ends on or after its start."""
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and starts_on < timezone.localdate():
+            self.add_error("starts_on", _("A reservation cannot start in the past."))
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The end date must be on or after the start date."))
+        return data
 
 
 class CapForm(forms.Form):
@@ -423,6 +513,10 @@ CLASS_COLUMNS = {
     "tag": "tag",
     "asset_tag": "tag",
     "label": "tag",
+    "birth_year": "birth_year",
+    "geboortejaar": "birth_year",
+    "année de naissance": "birth_year",
+    "annee_naissance": "birth_year",
 }
 MAX_CLASS_ROWS = 200
 CLASS_LIST_BYTES = 200_000
@@ -440,7 +534,9 @@ class ClassAssignForm(forms.Form):
     file = forms.FileField(
         label=_("Class list (CSV)"),
         help_text=_(
-            "Columns: given_name, family_name, tag (one pupil per row). At most 200 pupils."
+            "Columns: given_name, family_name, tag and, best, birth_year (one pupil per "
+            "row). At most 200 pupils. Pupils already in the class are recognised by name "
+            "and year of birth. You see what will happen before anything is saved."
         ),
     )
     goals_plan = forms.CharField(
@@ -752,3 +848,10 @@ class LossForm(forms.Form):
             kwargs["deposit_refunded_cents"] = to_cents(data["deposit_refunded"])
             kwargs["deposit_reason"] = data.get("deposit_kept_reason", "")
         return kwargs
+
+
+class AgreementScanForm(forms.Form):
+    file = forms.FileField(
+        label=_("Scan of the signed agreement"),
+        help_text=_("A PDF, or a photo (JPEG or PNG); at most 10 MB."),
+    )

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from digibank.core.models import TimestampedModel
 
@@ -78,6 +79,12 @@ class LendingPolicy(TimestampedModel):
     staff_set_urgency = models.BooleanField(
         _("staff may set urgency (not only coordinators)"), default=False
     )
+    # The conditions in other languages: language code -> text. `conditions` above is the
+    # Dutch text (Dutch first); see lending.paperwork.conditions_for.
+    conditions_by_language = models.JSONField(default=dict, blank=True)
+    # Days after the due date on which an overdue borrower is reminded again; the last
+    # one asks them to contact the hub (lending.reminders).
+    overdue_reminder_days = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -191,7 +198,7 @@ class DeviceRequest(TimestampedModel):
 
 
 class OfferStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("offer status", "Open")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Expired")
@@ -287,12 +294,14 @@ class Loan(TimestampedModel):
     )
     kind = models.CharField(_("kind of loan"), max_length=10, choices=LoanKind.choices)
     started_at = models.DateTimeField(_("lent on"), default=timezone.now)
-    due_on = models.DateField(_("due on"), null=True, blank=True)
+    due_on = models.DateField(pgettext_lazy("loan", "due on"), null=True, blank=True)
     renewals = models.PositiveSmallIntegerField(_("renewals"), default=0)
     deposit_cents = models.PositiveIntegerField(_("deposit (cents)"), default=0)
     # The agreement, rendered on demand from these stored facts.
     language = models.CharField(max_length=8, default="nl")
     conditions = models.TextField(_("conditions"), blank=True)
+    # The language `conditions` are written in, when the hub had none in `language`.
+    conditions_language = models.CharField(max_length=8, blank=True, default="")
     goals_plan = models.TextField(_("goals plan"), blank=True)
     signed_at = models.DateTimeField(_("agreement signed on paper"), null=True, blank=True)
     signed_recorded_by = models.ForeignKey(
@@ -535,7 +544,7 @@ class OrganisationLoan(TimestampedModel):
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    due_on = models.DateField(_("due on"))
+    due_on = models.DateField(pgettext_lazy("loan", "due on"))
     language = models.CharField(max_length=8, default="nl")
     conditions = models.TextField(_("conditions"), blank=True)
     signed_at = models.DateTimeField(_("agreement signed on paper"), null=True, blank=True)
@@ -712,3 +721,35 @@ class DeviceHolding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} held"
+
+
+class AgreementSource(models.TextChoices):
+    RENDERED = "rendered", _("Rendered at signing")
+    SCAN = "scan", _("Scan of the agreement signed on paper")
+
+
+class KeptAgreement(models.Model):
+    """The agreement of a loan as it was signed: rendered once at signing (or a scan of
+    the paper) and stored with its SHA-256, so what the borrower signed never changes
+    when templates or conditions do. Anonymising replaces the file by a redacted one and
+    keeps the fact, the date and the hash (lending.paperwork)."""
+
+    hub = models.ForeignKey("network.Hub", on_delete=models.PROTECT, related_name="+")
+    loan = models.OneToOneField(Loan, on_delete=models.CASCADE, related_name="kept_agreement")
+    source = models.CharField(max_length=10, choices=AgreementSource.choices)
+    file = models.FileField(upload_to="lending/agreements/%Y/")
+    content_type = models.CharField(max_length=40, default="application/pdf")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    stored_at = models.DateTimeField(default=timezone.now)
+    stored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    redacted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kept agreement")
+        verbose_name_plural = _("kept agreements")
+
+    def __str__(self) -> str:
+        return f"agreement of loan {self.loan_id}"

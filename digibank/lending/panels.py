@@ -16,7 +16,7 @@ from digibank.network.registry import DashboardPanel
 from digibank.people.models import Participant
 from digibank.people.timeline import TimelineItem
 
-from . import queries
+from . import queries, reminders
 from .models import Loan, LoanKind
 
 LOANS_FIGURE = _("Loans")
@@ -43,6 +43,10 @@ def dashboard_panel(request: HttpRequest) -> DashboardPanel | None:
             "lending_hub_slug": hub.slug,
             "lending_due_this_week": due,
             "lending_overdue": overdue,
+            "lending_organisations_overdue": reminders.overdue_organisation_loans(
+                hub=hub, today=today
+            ).count(),
+            "lending_can_escalate": request.membership.has_perm("lending.manage"),  # type: ignore[attr-defined]
         },
     )
 

@@ -9,6 +9,7 @@ from digibank.people.registry import register_anonymise_fields, register_contact
 from .models import (
     DeviceRequest,
     EvidenceCheck,
+    KeptAgreement,
     Loan,
     LoanDeposit,
     LoanSignature,
@@ -32,6 +33,7 @@ def register_personal_data() -> None:
             "conditions": "the hub's lending conditions copied into the agreement, the same "
             "for every borrower",
             "language": "the agreement's language code, kept like the preferred language",
+            "conditions_language": "the language code of the hub's conditions",
         },
     )
     register_anonymise_fields(
@@ -53,6 +55,18 @@ def register_personal_data() -> None:
         LoanDeposit, via="loan__participant", erase=["waiver_reason", "kept_reason"]
     )
     register_anonymise_fields(WaitingPass, via="request__participant", erase=["reason"])
+    # The kept agreement names the person: anonymising replaces the file by a redacted
+    # one (paperwork.redact_kept_agreements, an anonymise handler); the rest is no text
+    # about the person.
+    register_anonymise_fields(
+        KeptAgreement,
+        via="loan__participant",
+        keep={
+            "file": "replaced by a redacted copy when the person is anonymised",
+            "sha256": "the hash of the signed document: proves what was signed, reveals nothing",
+            "content_type": "the kind of file (PDF, JPEG, PNG)",
+        },
+    )
     register_contact_source(Loan, when="started_at")
     register_contact_source(Loan, when="returned_at")
     register_contact_source(DeviceRequest, when="requested_at")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from digibank.devices.models import DeviceKind
 from digibank.network.models import Hub
 from digibank.people.models import Participant
+from digibank.people.queries import search_condition
 from digibank.people.registry import ReportFigure
 
 from .eligibility import Applicant, Decision, evaluate
@@ -132,6 +133,35 @@ def hub_loans(*, hub: Hub, state: str = "open") -> QuerySet[Loan]:
     elif state == "returned":
         loans = loans.filter(returned_at__isnull=False)
     return loans.order_by("-started_at", "-id")
+
+
+def loan_search(
+    *,
+    hub: Hub,
+    state: str = "open",
+    query: str = "",
+    kind: str = "",
+    due_from: date | None = None,
+    due_until: date | None = None,
+) -> QuerySet[Loan]:
+    """The loan list's search: `query` matches the borrower's name (as the people
+    search does) or the start of the asset tag."""
+    loans = hub_loans(hub=hub, state=state)
+    query = " ".join(query.split())[:100]
+    if query:
+        condition = Q(device__tag__startswith=query.upper().replace(" ", ""))
+        name = search_condition(query)
+        if name is not None:
+            people = Participant.objects.filter(hub=hub, anonymised_at__isnull=True).filter(name)
+            condition |= Q(participant__in=people.values("pk"))
+        loans = loans.filter(condition)
+    if kind:
+        loans = loans.filter(device__kind=kind)
+    if due_from:
+        loans = loans.filter(due_on__gte=due_from)
+    if due_until:
+        loans = loans.filter(due_on__lte=due_until)
+    return loans
 
 
 def participant_loans(participant: Participant, *, limit: int = 50) -> list[Loan]:

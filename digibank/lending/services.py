@@ -21,7 +21,7 @@ from digibank.devices.services import device_transition
 from digibank.network.models import Hub, HubPartner
 from digibank.people.models import Participant, TargetGroup
 
-from . import fairness, holdings, queries
+from . import fairness, holdings, paperwork, queries, reminders
 from .models import (
     DepositMethod,
     DeviceOffer,
@@ -66,6 +66,8 @@ POLICY_FIELDS = (
     "checkout_when_waiting",
     "renew_when_waiting",
     "staff_set_urgency",
+    "conditions_by_language",
+    "overdue_reminder_days",
 )
 
 AGREEMENT_LANGUAGES = ("nl", "fr", "en")
@@ -90,6 +92,7 @@ def policy_update(*, actor: Any, hub: Hub, data: Mapping[str, Any]) -> LendingPo
         raise ValidationError({"target_groups": _("Choose target groups from the list.")})
     if set(values.get("required_evidence", [])) - set(EvidenceKind.values):
         raise ValidationError({"required_evidence": _("Choose evidence from the list.")})
+    _check_paperwork_settings(values)
     days = values.get("loan_days_by_kind", {})
     if any(k not in DeviceKind.values or int(v) < 1 for k, v in days.items()):
         raise ValidationError(_("Loan periods must be at least one day."))
@@ -110,6 +113,19 @@ def policy_update(*, actor: Any, hub: Hub, data: Mapping[str, Any]) -> LendingPo
         details={"fields": sorted(changed), "created": creating},
     )
     return policy
+
+
+def _check_paperwork_settings(values: dict[str, Any]) -> None:
+    """Conditions only in the platform's languages; reminder days in range."""
+    texts = values.get("conditions_by_language", {})
+    if set(texts) - set(paperwork.CONDITION_LANGUAGES) or "nl" in texts:
+        raise ValidationError(_("Conditions can only be given in French or English here."))
+    if texts:
+        refuse_credentials(**{f"conditions_{code}": text for code, text in texts.items()})
+    if "overdue_reminder_days" in values:
+        values["overdue_reminder_days"] = reminders.validate_overdue_days(
+            list(values["overdue_reminder_days"])
+        )
 
 
 @transaction.atomic
@@ -499,6 +515,8 @@ def loan_checkout(
         policy=policy,
         request=request,
     )
+    language = agreement_language(participant)
+    conditions, conditions_language = paperwork.conditions_for(policy, language)
     loan = Loan(
         hub=hub,
         device=device,
@@ -508,8 +526,9 @@ def loan_checkout(
         started_at=now,
         due_on=due_on,
         deposit_cents=policy.deposit_cents,
-        language=agreement_language(participant),
-        conditions=policy.conditions,
+        language=language,
+        conditions=conditions,
+        conditions_language=conditions_language,
         goals_plan=goals_plan.strip(),
         signed_at=now if signed_on_paper else None,
         signed_recorded_by=actor if signed_on_paper else None,
@@ -533,6 +552,8 @@ def loan_checkout(
             method=deposit_method,
             waiver_reason=deposit_waiver_reason,
         )
+    if signed_on_paper:
+        paperwork.agreement_keep(actor=actor, loan=loan)
     device_transition(actor=actor, device=device, to=DeviceStatus.ON_LOAN)
     if kind == LoanKind.GIFT:
         device_transition(
@@ -569,6 +590,7 @@ def loan_mark_signed(*, actor: Any, loan: Loan) -> Loan:
     loan.signed_recorded_by = actor
     loan.save(update_fields=["signed_at", "signed_recorded_by", "updated_at"])
     journal_write(actor=actor, action="lending.signed", subject=loan, hub_id=loan.hub_id)
+    paperwork.agreement_keep(actor=actor, loan=loan)
     return loan
 
 
@@ -622,6 +644,7 @@ def loan_sign_on_screen(
         hub_id=loan.hub_id,
         details={"method": signature.method},
     )
+    paperwork.agreement_keep(actor=actor, loan=loan)
     return signature
 
 
@@ -898,8 +921,9 @@ def class_assign(
     goals_plan: str = "",
     class_name: str = "",
 ) -> list[Loan]:
-    """Register each pupil of a class list (given name, family name, asset tag) and
-    assign them the device long-term. All rows or none: any problem gives the list of
+    """Register each pupil of a class list (given name, family name, asset tag, year of
+    birth) and assign them the device long-term; a pupil of the class with that name and
+    year of birth is not registered again (lending.class_import). All rows or none: any problem gives the list of
     row errors ("Row 3: ...") and nothing is saved. With a `class_name` the loans are
     kept together for the bulk return at the end of the school year (a class of that
     name gets the new pupils added)."""
@@ -907,45 +931,33 @@ def class_assign(
     refuse_credentials(goals_plan=goals_plan)
     if len(class_name) > 100:
         raise ValidationError({"class_name": _("At most 100 characters.")})
-    from digibank.devices.queries import device_by_tag
     from digibank.people.services import participant_create
 
-    errors: list[str] = []
+    from .class_import import HAS_DEVICE, plan_class_import
+
+    plan = plan_class_import(hub=hub, class_name=class_name, rows=list(rows))
+    errors: list[str] = plan.problems
     loans: list[Loan] = []
-    seen_tags: set[int] = set()
-    for number, row in enumerate(rows, start=2):  # row 1 holds the column names
-        given, family, tag = (
-            row.get(key, "").strip() for key in ("given_name", "family_name", "tag")
-        )
-        if not (given or family):
-            errors.append(_("Row %(row)s: give the pupil's name.") % {"row": number})
+    for row in plan.rows:
+        if row.problem or row.status == HAS_DEVICE or row.device is None:
             continue
-        device = device_by_tag(hub=hub, tag=tag) if tag else None
-        if device is None:
-            errors.append(
-                _("Row %(row)s: no device of this hub has the tag “%(tag)s”.")
-                % {"row": number, "tag": tag}
-            )
-            continue
-        if device.pk in seen_tags:
-            errors.append(
-                _("Row %(row)s: this device is already on an earlier row.") % {"row": number}
-            )
-            continue
-        seen_tags.add(device.pk)
         try:
             with transaction.atomic():
-                pupil = participant_create(
+                pupil = row.pupil or participant_create(
                     actor=actor,
                     hub=hub,
-                    data={"given_name": given, "family_name": family},
+                    data={
+                        "given_name": row.given_name,
+                        "family_name": row.family_name,
+                        "birth_year": row.birth_year,
+                    },
                     target_groups=[TargetGroup.PUPIL],
                 )
                 loans.append(
                     loan_checkout(
                         actor=actor,
                         hub=hub,
-                        device=device,
+                        device=row.device,
                         participant=pupil,
                         kind=LoanKind.LONG_TERM,
                         goals_plan=goals_plan,
@@ -953,7 +965,8 @@ def class_assign(
                 )
         except ValidationError as error:
             errors.append(
-                _("Row %(row)s: %(problem)s") % {"row": number, "problem": " ".join(error.messages)}
+                _("Row %(row)s: %(problem)s")
+                % {"row": row.number, "problem": " ".join(error.messages)}
             )
     if not rows:
         errors.append(_("The file has no pupils."))

@@ -3,7 +3,7 @@ summary and expiring offers. Every task is idempotent (send_once keys)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.tasks import task
@@ -14,7 +14,7 @@ from digibank.accounts.models import Membership
 from digibank.accounts.roles import HubRole
 from digibank.core.messaging import MessageKind, send_once
 
-from . import services
+from . import reminders, services
 from .models import LendingPolicy, Loan, LoanKind
 
 DEFAULT_REMINDER_DAYS = 3
@@ -56,7 +56,8 @@ def send_loan_reminders() -> int:
     """Before the due date (the policy's reminder days) and when overdue. Keyed per loan,
     occasion and due date, so a renewal gets its own reminders."""
     today = timezone.localdate()
-    reminder_days = dict(LendingPolicy.objects.values_list("hub_id", "reminder_days"))
+    policies = {policy.hub_id: policy for policy in LendingPolicy.objects.all()}
+    reminder_days = {hub_id: policy.reminder_days for hub_id, policy in policies.items()}
     horizon = today + timedelta(days=max([DEFAULT_REMINDER_DAYS, *reminder_days.values()]))
     loans = (
         Loan.objects.filter(returned_at__isnull=True, kind=LoanKind.TEMPORARY, due_on__lte=horizon)
@@ -68,7 +69,8 @@ def send_loan_reminders() -> int:
     for loan in loans.iterator(chunk_size=500):
         assert loan.due_on is not None
         if loan.due_on < today:
-            sent += _remind(loan, "overdue")
+            steps = reminders.overdue_steps(policies.get(loan.hub_id))
+            sent += reminders.send_overdue_reminder(loan, today=today, steps=steps)
         elif loan.due_on <= today + timedelta(
             days=reminder_days.get(loan.hub_id, DEFAULT_REMINDER_DAYS)
         ):
@@ -88,12 +90,13 @@ def send_overdue_summaries() -> int:
     by_hub: dict[int, list[Loan]] = {}
     for loan in overdue[:5000]:
         by_hub.setdefault(loan.hub_id, []).append(loan)
+    organisations = _overdue_organisation_lines(today)
     sent = 0
     coordinators = Membership.objects.filter(
-        Q(hub_id__in=list(by_hub)), role=HubRole.COORDINATOR, is_active=True
-    ).select_related("user")
+        Q(hub_id__in=[*by_hub, *organisations]), role=HubRole.COORDINATOR, is_active=True
+    ).select_related("user", "hub")
     for membership in coordinators:
-        loans = by_hub[membership.hub_id]
+        loans = by_hub.get(membership.hub_id, [])
         lines = [
             f"- {loan.device.tag} ({loan.device.get_kind_display()}): "
             + _("due %(date)s") % {"date": loan.due_on}
@@ -101,10 +104,17 @@ def send_overdue_summaries() -> int:
         ]
         text = (
             _("%(count)s loan(s) of %(hub)s are overdue:")
-            % {"count": len(loans), "hub": loans[0].hub.name}
+            % {"count": len(loans), "hub": membership.hub.name}
             + "\n"
             + "\n".join(lines)
         )
+        if organisations.get(membership.hub_id):
+            text += (
+                "\n\n"
+                + _("Loans to organisations past their date:")
+                + "\n"
+                + "\n".join(organisations[membership.hub_id])
+            )
         sent += send_once(
             key=f"lending-overdue:{membership.hub_id}:{membership.user_id}:{today}",
             subject=_("Overdue loans"),
@@ -113,6 +123,17 @@ def send_overdue_summaries() -> int:
             email=membership.user.email,
         )
     return sent
+
+
+def _overdue_organisation_lines(today: date) -> dict[int, list[str]]:
+    """Per hub, one line per loan to an organisation past its date."""
+    lines: dict[int, list[str]] = {}
+    for loan in reminders.overdue_organisation_loans(hub=None, today=today)[:2000]:
+        lines.setdefault(loan.hub_id, []).append(
+            f"- {loan.partner.organisation.name} ({loan.reservation.purpose}): "
+            + _("due %(date)s") % {"date": loan.due_on}
+        )
+    return lines
 
 
 @task

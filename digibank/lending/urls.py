@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import paper_views, views
 
 app_name = "lending"
 urlpatterns = [
@@ -30,7 +30,12 @@ urlpatterns = [
     path("loans/<int:pk>/renew/", views.loan_renew, name="loan_renew"),
     path("loans/<int:pk>/return/", views.loan_return, name="loan_return"),
     path("loans/<int:pk>/lost/", views.loan_lost, name="loan_lost"),
-    path("loans/<int:pk>/agreement.pdf", views.agreement_pdf, name="agreement"),
+    path("loans/<int:pk>/agreement.pdf", paper_views.agreement_download, name="agreement"),
+    path("loans/<int:pk>/agreement/scan/", paper_views.agreement_scan, name="agreement_scan"),
+    path("loans/<int:pk>/deposit/receipt.pdf", paper_views.deposit_receipt, name="deposit_receipt"),
+    path("loans/export.csv", paper_views.loan_export_csv, name="export_csv"),
+    path("loans/export.xlsx", paper_views.loan_export_xlsx, name="export_xlsx"),
+    path("overdue/", paper_views.overdue_follow_up, name="overdue"),
     path("reservations/", views.reservation_list, name="reservations"),
     path("reservations/new/", views.reservation_create, name="reservation_create"),
     path("reservations/caps/", views.cap_set, name="cap_set"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse
@@ -29,7 +30,7 @@ from digibank.devices.queries import device_by_tag
 from digibank.network.models import HubPartner
 from digibank.people.models import Participant
 
-from . import desk, fairness, queries, services, waitlist
+from . import class_import, desk, fairness, paperwork, queries, services, waitlist
 from .forms import (
     CLASS_LIST_BYTES,
     BulkReturnForm,
@@ -39,7 +40,7 @@ from .forms import (
     DepositCollectForm,
     DepositRefundForm,
     EvidenceForm,
-    LoanFilterForm,
+    LoanSearchForm,
     LoanTermsForm,
     OfferForm,
     OrganisationCheckoutForm,
@@ -56,6 +57,7 @@ from .forms import (
 from .models import (
     DeviceOffer,
     DeviceRequest,
+    KeptAgreement,
     Loan,
     LoanDeposit,
     LoanSignature,
@@ -70,6 +72,8 @@ from .models import (
 from .signatures import png_from_data_url
 
 MAX_ID = 2**63 - 1
+CLASS_PLAN_SALT = "lending.class_import"
+CLASS_PLAN_SECONDS = 60 * 60
 
 
 def _posted(request: HubRequest) -> Any:
@@ -133,9 +137,10 @@ def scan(request: HubRequest) -> HttpResponse:
 @hub_view("lending.lend")
 @reads_personal_data
 def loan_list(request: HubRequest) -> HttpResponse:
-    form = LoanFilterForm(request.GET)
-    state = form.state_value()
-    page = paginate(request, queries.hub_loans(hub=request.hub, state=state))
+    form = LoanSearchForm(request.GET)
+    filters = form.filters()
+    state = filters["state"]
+    page = paginate(request, queries.loan_search(hub=request.hub, **filters))
     return render(
         request,
         "lending/loan_list.html",
@@ -162,7 +167,10 @@ def policy_edit(request: HubRequest) -> HttpResponse:
         else:
             messages.success(request, _("The lending policy is saved."))
             return redirect("lending:policy", hub=request.hub.slug)
-    return render(request, "lending/policy_form.html", {"form": form})
+    missing = [
+        paperwork.language_name(code) for code in paperwork.missing_condition_languages(policy)
+    ]
+    return render(request, "lending/policy_form.html", {"form": form, "missing_languages": missing})
 
 
 # --- a person's lending page ------------------------------------------------------------
@@ -595,6 +603,7 @@ def loan_detail(request: HubRequest, pk: int) -> HttpResponse:
             "loan": loan,
             **_deposit_context(loan),
             "signature": _screen_signature(loan),
+            "kept": KeptAgreement.objects.filter(loan=loan).first(),
             "can_renew": loan.is_open
             and loan.due_on is not None
             and loan.renewals < policy.max_renewals,
@@ -705,28 +714,6 @@ def loan_return(request: HubRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The device is back."))
             return redirect("lending:loan", hub=request.hub.slug, pk=loan.pk)
     return render(request, "lending/return_form.html", {"form": form, "loan": loan})
-
-
-@hub_view("lending.lend")
-@reads_personal_data
-def agreement_pdf(request: HubRequest, pk: int) -> HttpResponse:
-    """The agreement, rendered on demand from the loan's stored facts, in its language."""
-    loan = _loan(request, pk)
-    with translation.override(loan.language):
-        html = render_to_string(
-            "lending/agreement.html",
-            {
-                "loan": loan,
-                "hub": request.hub,
-                "participant": loan.participant,
-                "device": loan.device,
-                "signature": _screen_signature(loan),
-            },
-        )
-    pdf = render_pdf(html)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="agreement-{loan.pk}.pdf"'
-    return response
 
 
 # --- reservations for partner organisations ---------------------------------------------
@@ -846,28 +833,69 @@ def reservation_cancel(request: HubRequest, pk: int) -> HttpResponse:
 
 @accepts_uploads(CLASS_LIST_BYTES + FORM_OVERHEAD)
 @hub_view("lending.manage")
+@reads_personal_data(when_shown=True)
 def class_assign(request: HubRequest) -> HttpResponse:
-    """Digisprong: a device per pupil for a whole class, from a CSV class list."""
+    """Digisprong: a device per pupil for a whole class, from a CSV class list. The list
+    is first shown as a preview (new, matched and unmatched pupils); nothing is saved
+    until the preview is confirmed."""
+    if request.method == "POST" and request.POST.get("plan"):
+        return _class_assign_confirm(request)
     form = ClassAssignForm(_posted(request), request.FILES or None)
-    row_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            loans = services.class_assign(
-                actor=request.user,
-                hub=request.hub,
-                rows=form.cleaned_data["file"],
-                goals_plan=form.cleaned_data["goals_plan"],
-                class_name=form.cleaned_data["class_name"],
-            )
-        except ValidationError as error:
-            row_errors = error.messages
-            form.add_error("file", _("Nothing was saved. Correct the rows below and try again."))
-        else:
-            messages.success(
-                request, _("%(count)s pupils have a device now.") % {"count": len(loans)}
-            )
-            return redirect(reverse("lending:list", kwargs={"hub": request.hub.slug}))
-    return render(request, "lending/class_assign.html", {"form": form, "row_errors": row_errors})
+        data = form.cleaned_data
+        return _class_preview(
+            request,
+            {
+                "class_name": " ".join(data["class_name"].split()),
+                "goals_plan": data["goals_plan"],
+                "rows": data["file"],
+            },
+        )
+    return render(request, "lending/class_assign.html", {"form": form, "row_errors": []})
+
+
+def _class_preview(
+    request: HubRequest, payload: dict[str, Any], errors: list[str] | None = None
+) -> HttpResponse:
+    plan = class_import.plan_class_import(
+        hub=request.hub, class_name=payload["class_name"], rows=payload["rows"]
+    )
+    note_read(request, *(row.pupil for row in plan.rows if row.pupil), *plan.unmatched)
+    return render(
+        request,
+        "lending/class_preview.html",
+        {
+            "plan": plan,
+            "class_name": payload["class_name"],
+            "token": signing.dumps(payload, salt=CLASS_PLAN_SALT, compress=True),
+            "errors": errors or plan.problems,
+            "new_rows": plan.with_status(class_import.NEW),
+            "matched_rows": plan.with_status(class_import.MATCHED),
+            "kept_rows": plan.with_status(class_import.HAS_DEVICE),
+        },
+    )
+
+
+def _class_assign_confirm(request: HubRequest) -> HttpResponse:
+    try:
+        payload = signing.loads(
+            request.POST["plan"], salt=CLASS_PLAN_SALT, max_age=CLASS_PLAN_SECONDS
+        )
+    except signing.BadSignature:
+        messages.error(request, _("This preview is too old. Upload the class list again."))
+        return redirect("lending:class_assign", hub=request.hub.slug)
+    try:
+        loans = services.class_assign(
+            actor=request.user,
+            hub=request.hub,
+            rows=payload["rows"],
+            goals_plan=payload["goals_plan"],
+            class_name=payload["class_name"],
+        )
+    except ValidationError as error:
+        return _class_preview(request, payload, errors=error.messages)
+    messages.success(request, _("%(count)s pupils have a device now.") % {"count": len(loans)})
+    return redirect(reverse("lending:list", kwargs={"hub": request.hub.slug}))
 
 
 # --- deposits ---------------------------------------------------------------------------

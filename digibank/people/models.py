@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from digibank.core.indexes import PrefixSearchIndex
 from digibank.core.models import TimestampedModel
@@ -222,7 +223,7 @@ class AgeBand(models.TextChoices):
 class VisitorStatus(models.TextChoices):
     JOBSEEKER = "jobseeker", _("Jobseeker")
     EMPLOYED = "employed", _("Working")
-    RETIRED = "retired", _("Retired")
+    RETIRED = "retired", pgettext_lazy("person's situation", "Retired")
     STUDENT = "student", _("Pupil or student")
     OTHER = "other", _("Other")
     UNKNOWN = "", _("Unknown")

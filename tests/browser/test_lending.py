@@ -134,6 +134,9 @@ def test_a_class_gets_a_device_per_pupil_from_a_csv(
     form.locator("input[name=file]").set_input_files(str(csv_file))
     form.locator("input[name=class_name]").fill("5A 2026-2027")
     site.submit(form.locator("button[type=submit]"))
+    expect(site.page.locator("h1")).to_contain_text("Check the class list")
+    assert Loan.objects.count() == 0  # the preview saves nothing
+    site.submit(site.main_form().locator("button[type=submit]"))
     assert Loan.objects.count() == 2
 
 
@@ -262,3 +265,50 @@ def test_the_devices_of_a_class_come_back_together(site: Site, coordinator: User
     # The device still out stays on the page, ticked, for later.
     expect(site.main_form().locator("input[name^=pick_]")).to_have_count(1)
     expect(page.locator("main")).to_contain_text(str(devices[2].tag))
+
+
+def test_search_the_loan_list(site: Site, staff: User, hub: Hub) -> None:
+    person = people_services.participant_create(
+        actor=staff, hub=hub, data={"given_name": "Nadia", "family_name": "Haddad"}
+    )
+    device = device_register(actor=staff, hub=hub, kind="monitor", make="HP", model="E24")
+    device_transition(actor=staff, device=device, to=DeviceStatus.READY)
+    services.loan_checkout(actor=staff, hub=hub, device=device, participant=person)
+    site.sign_in(staff.email, PASSWORD)
+    site.switch_language("en")
+    site.visit(f"/h/{hub.slug}/lending/")
+    page = site.page
+    search = page.locator("main form[role=search]")
+    search.get_by_label("Name or asset tag").fill("hadd")
+    search.get_by_label("Kind of device").select_option("monitor")
+    site.submit(search.locator("button[type=submit]"))
+    expect(page.locator("main table")).to_contain_text("Nadia Haddad")
+    search = page.locator("main form[role=search]")
+    search.get_by_label("Name or asset tag").fill("nobody")
+    site.submit(search.locator("button[type=submit]"))
+    expect(page.locator("main")).to_contain_text("No loans to show.")
+
+
+def test_conditions_per_language_in_the_policy_form(
+    site: Site, coordinator: User, hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digibank.accounts.roles import HUB_PERMISSIONS, HubRole
+
+    granted = HUB_PERMISSIONS[HubRole.COORDINATOR]
+    if "lending.manage" not in granted:
+        monkeypatch.setitem(HUB_PERMISSIONS, HubRole.COORDINATOR, granted | {"lending.manage"})
+    site.sign_in(coordinator.email, PASSWORD)
+    site.switch_language("en")
+    site.visit(f"/h/{hub.slug}/lending/policy/")
+    page = site.page
+    expect(page.locator("#missing-conditions")).to_contain_text("Dutch, French, English")
+    form = site.main_form()
+    form.get_by_label("Conditions printed in the agreement, in Dutch").fill(
+        "Zorg goed voor het toestel."
+    )
+    form.get_by_label("Conditions printed in the agreement, in French").fill(
+        "Prenez soin de l'appareil."
+    )
+    site.submit(form.locator("button[type=submit]"))
+    expect(page.locator("#missing-conditions")).to_contain_text("English")
+    expect(page.locator("#missing-conditions")).not_to_contain_text("French")

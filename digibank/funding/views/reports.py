@@ -31,6 +31,7 @@ from digibank.accounts.scoping import HubRequest, hub_view
 from digibank.core.actions import perform
 from digibank.core.forms import add_service_errors
 from digibank.core.pagination import paginate
+from digibank.core.spreadsheets import formula_safe as _safe
 from digibank.network.models import Programme
 from digibank.network.registry import DashboardPanel
 
@@ -387,21 +388,6 @@ def _euros(cents: int | None) -> str:
     sign = "-" if cents < 0 else ""
     cents = abs(int(cents))
     return f"{sign}{cents // 100}.{cents % 100:02d}"
-
-
-def _safe(value: Any) -> Any:
-    """Guard against formula injection when the file is opened in a spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
 
 
 def export_tables(programme: Programme) -> dict[str, tuple[str, list[list[Any]]]]:

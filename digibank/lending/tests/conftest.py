@@ -78,3 +78,15 @@ def device(make_device: MakeDevice) -> Device:
 
 def lending_url(hub: Hub, name: str, **kwargs: Any) -> str:
     return reverse(f"lending:{name}", kwargs={"hub": hub.slug, **kwargs})
+
+
+def post_class_list(client: Client, hub: Hub, data: dict[str, Any]) -> Any:
+    """Upload a class list and confirm its preview (nothing is saved before)."""
+    import re
+
+    url = lending_url(hub, "class_assign")
+    preview = client.post(url, data)
+    assert preview.status_code == 200, preview
+    found = re.search(rb'name="plan" value="([^"]+)"', preview.content)
+    assert found, preview.content.decode()[:3000]
+    return client.post(url, {"plan": found.group(1).decode()})

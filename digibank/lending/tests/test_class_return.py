@@ -18,7 +18,7 @@ from digibank.lending import services
 from digibank.lending.models import Loan, SchoolClass
 from digibank.network.models import Hub
 
-from .conftest import MakeDevice, lending_url
+from .conftest import MakeDevice, lending_url, post_class_list
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +119,9 @@ def test_class_pages_with_confirmation_and_summary(
 ) -> None:
     a, b = make_device(), make_device()
     client = client_for(coordinator)
-    response = client.post(
-        lending_url(hub, "class_assign"),
+    response = post_class_list(
+        client,
+        hub,
         {
             "file": _csv(
                 f"given_name,family_name,tag\nLina,Janssens,{a.tag}\nYusuf,Demir,{b.tag}\n"

@@ -4,12 +4,13 @@ a device, yearly caps hold, also when two reservations are made at once."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from digibank.accounts.models import User
 from digibank.core.testing import labels, run_at_once
@@ -136,8 +137,8 @@ def test_reservation_pages(
         {
             "partner": partner.pk,
             "purpose": "Class",
-            "starts_on": "2026-05-01",
-            "ends_on": "2026-05-09",
+            "starts_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+            "ends_on": (timezone.localdate() + timedelta(days=38)).isoformat(),
             "tags": "DB99999999",
         },
     )
@@ -148,8 +149,8 @@ def test_reservation_pages(
         {
             "partner": partner.pk,
             "purpose": "Class",
-            "starts_on": "2026-05-01",
-            "ends_on": "2026-05-09",
+            "starts_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+            "ends_on": (timezone.localdate() + timedelta(days=38)).isoformat(),
             "tags": f"{device.tag}\n",
         },
     )

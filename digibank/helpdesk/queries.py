@@ -18,10 +18,25 @@ from digibank.people.models import Participant
 from digibank.people.registry import ReportFigure
 from digibank.people.timeline import TimelineItem
 
-from .models import DigihelperProfile, HelpQuestion, HelpTopic, Mandate
+from .models import (
+    NOT_RECORDED,
+    DigihelperProfile,
+    HelpdeskSettings,
+    HelpQuestion,
+    HelpTopic,
+    Mandate,
+    Outcome,
+)
 from .services import MANDATE_NOTICE_DAYS
 
 TopicLink = HelpQuestion.topics.through
+# Topic links of helps that count (a withdrawn help leaves every figure).
+COUNTED = Q(helpquestion__withdrawn_at__isnull=True)
+
+
+def hub_defaults(hub: Hub) -> HelpdeskSettings | None:
+    """The hub's own defaults for the help form (None: nothing pre-selected)."""
+    return HelpdeskSettings.objects.filter(hub=hub).first()
 
 
 def active_topics() -> list[HelpTopic]:
@@ -72,6 +87,7 @@ def topic_totals(*, location: Location, day: date) -> list[TopicTotal]:
     start, end = day_bounds(day)
     return _totals(
         TopicLink.objects.filter(
+            COUNTED,
             helpquestion__location=location,
             helpquestion__occurred_at__gte=start,
             helpquestion__occurred_at__lt=end,
@@ -83,6 +99,7 @@ def hub_topic_totals(*, hub: Hub, day: date) -> list[TopicTotal]:
     start, end = day_bounds(day)
     return _totals(
         TopicLink.objects.filter(
+            COUNTED,
             helpquestion__hub=hub,
             helpquestion__occurred_at__gte=start,
             helpquestion__occurred_at__lt=end,
@@ -100,6 +117,7 @@ def tally_counts(*, helper: Any, hub: Hub, day: date) -> dict[int, int]:
     start, end = day_bounds(day)
     rows = (
         TopicLink.objects.filter(
+            COUNTED,
             helpquestion__helper=helper,
             helpquestion__hub=hub,
             helpquestion__occurred_at__gte=start,
@@ -113,14 +131,14 @@ def tally_counts(*, helper: Any, hub: Hub, day: date) -> dict[int, int]:
 
 
 def incomplete_helps(*, helper: Any, hub: Hub, day: date) -> QuerySet[HelpQuestion]:
-    """The helper's tallied helps of the day that still wait to be completed."""
-    start, end = day_bounds(day)
+    """The helper's tallied helps that still wait to be completed, up to `day`:
+    yesterday's stay until completed or left anonymous."""
+    _start, end = day_bounds(day)
     return _with_topics(
         HelpQuestion.objects.filter(
             helper=helper,
             hub=hub,
             is_complete=False,
-            occurred_at__gte=start,
             occurred_at__lt=end,
         )
         .select_related("location")
@@ -142,6 +160,24 @@ def on_duty(*, location: Location, day: date) -> list[Any] | None:
 
 
 # --- the participant's timeline ---------------------------------------------------------
+
+
+def _follow_up_item(question: HelpQuestion) -> TimelineItem:
+    """A follow-up on the person's timeline: when done, with what came of it; else at
+    its due date."""
+    who = str(question.follow_up_assignee or "")
+    if question.follow_up_done_at is not None:
+        return TimelineItem(
+            when=question.follow_up_done_at,
+            title=_("Follow-up done: %(outcome)s") % {"outcome": question.follow_up_outcome},
+            detail=who,
+        )
+    due = question.follow_up_due or timezone.localdate(question.occurred_at)
+    return TimelineItem(
+        when=timezone.make_aware(datetime.combine(due, time(12))),
+        title=_("Follow-up due on %(date)s") % {"date": due.strftime("%d/%m/%Y")},
+        detail=who,
+    )
 
 
 def help_timeline(participant: Participant, limit: int) -> list[TimelineItem]:
@@ -169,6 +205,12 @@ def help_timeline(participant: Participant, limit: int) -> list[TimelineItem]:
         )
         for question in questions
     ]
+    follow_ups = (
+        HelpQuestion.objects.filter(participant=participant, follow_up_needed=True)
+        .select_related("follow_up_assignee")
+        .order_by("-follow_up_due", "-id")
+    )[:limit]
+    items += [_follow_up_item(question) for question in follow_ups]
     mandates = Mandate.objects.filter(participant=participant).order_by("-created_at")[:limit]
     items += [
         TimelineItem(
@@ -180,6 +222,56 @@ def help_timeline(participant: Participant, limit: int) -> list[TimelineItem]:
         for mandate in mandates
     ]
     return items
+
+
+# --- follow-ups -------------------------------------------------------------------------
+
+
+class FollowUpFilter:
+    OPEN = "open"
+    DUE_TODAY = "today"
+    OVERDUE = "overdue"
+    DONE = "done"
+
+
+def follow_ups(
+    *,
+    hub: Hub,
+    location: Location | None = None,
+    which: str = FollowUpFilter.OPEN,
+    today: date | None = None,
+) -> QuerySet[HelpQuestion]:
+    """Helps needing a follow-up at the hub (or one help point): open, due today,
+    overdue or done; soonest due first."""
+    today = today or timezone.localdate()
+    found = HelpQuestion.objects.filter(hub=hub, follow_up_needed=True)
+    if location is not None:
+        found = found.filter(location=location)
+    if which == FollowUpFilter.DONE:
+        found = found.filter(follow_up_done_at__isnull=False).order_by("-follow_up_done_at", "-id")
+    else:
+        found = found.filter(follow_up_done_at__isnull=True)
+        if which == FollowUpFilter.DUE_TODAY:
+            found = found.filter(follow_up_due=today)
+        elif which == FollowUpFilter.OVERDUE:
+            found = found.filter(follow_up_due__lt=today)
+        found = found.order_by("follow_up_due", "id")
+    return _with_topics(
+        found.select_related("location", "participant", "helper", "follow_up_assignee")
+    )
+
+
+def follow_up_counts(*, hub: Hub, today: date | None = None) -> dict[str, int]:
+    """Open, due today and overdue follow-ups of the hub (one query)."""
+    today = today or timezone.localdate()
+    row = HelpQuestion.objects.filter(
+        hub=hub, follow_up_needed=True, follow_up_done_at__isnull=True
+    ).aggregate(
+        open=Count("id"),
+        today=Count("id", filter=Q(follow_up_due=today)),
+        overdue=Count("id", filter=Q(follow_up_due__lt=today)),
+    )
+    return {key: int(value or 0) for key, value in row.items()}
 
 
 # --- digihelpers ------------------------------------------------------------------------
@@ -250,6 +342,14 @@ def helps_per_hub(hub_ids: Iterable[int], *, since: datetime) -> dict[int, tuple
     return {row["hub_id"]: (row["recent"], row["total"]) for row in rows}
 
 
+def anonymous_helps(hub_id: int, start: datetime, end: datetime) -> int:
+    """Helps given anonymously at the hub in [start, end): shown next to the users
+    reached, never counted in it (an anonymous visitor cannot be told apart)."""
+    return HelpQuestion.objects.filter(
+        hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end, participant__isnull=True
+    ).count()
+
+
 def reached_participant_ids(hub_id: int, start: datetime, end: datetime) -> QuerySet[Any]:
     """Reach source: registered participants helped at the hub in [start, end)."""
     return HelpQuestion.objects.filter(
@@ -265,16 +365,33 @@ def report_figures(hub_id: int, start: datetime, end: datetime) -> list[ReportFi
     )
     total = questions.count()
     links = TopicLink.objects.filter(
+        COUNTED,
         helpquestion__hub_id=hub_id,
         helpquestion__occurred_at__gte=start,
         helpquestion__occurred_at__lt=end,
     )
     by_topic = [(total_.topic.name, total_.number) for total_ in _totals(links)] if total else []
+    outcomes = dict(questions.values_list("outcome").annotate(number=Count("id")).order_by())
+    labels = dict(Outcome.choices)
+    by_outcome = [(str(label), outcomes.get(code, 0)) for code, label in labels.items()]
+    by_outcome.append((str(NOT_RECORDED), outcomes.get("", 0)))
+    anonymous = questions.filter(participant__isnull=True).count()
     return [
         ReportFigure(
             key="helpdesk.questions",
             label=_("Help questions"),
             value=total,
             breakdown=by_topic,
-        )
+        ),
+        ReportFigure(
+            key="helpdesk.outcomes",
+            label=_("Help questions by result"),
+            value=total,
+            breakdown=by_outcome if total else [],
+        ),
+        ReportFigure(
+            key="helpdesk.anonymous",
+            label=_("Anonymous helps (not counted as users reached)"),
+            value=anonymous,
+        ),
     ]

@@ -71,6 +71,15 @@ WHAT_TO_BRING: dict[str, Promise] = {
 }
 
 
+# The help topic (helpdesk.HelpTopic code) an appointment's topic is logged under when
+# the visit is done; codes that are the same need no entry.
+HELP_TOPIC_FOR: dict[str, str] = {
+    Topic.DIGITAL_KEYS: "itsme",
+    Topic.DEVICE: "device_basics",
+    Topic.EMAIL: "email_accounts",
+}
+
+
 def default_what_to_bring(topic: str) -> str:
     return str(WHAT_TO_BRING.get(topic, WHAT_TO_BRING[Topic.OTHER]))
 

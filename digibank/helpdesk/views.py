@@ -225,6 +225,10 @@ def help_log(request: HubRequest) -> HttpResponse:
             )
             if question.participant_id and "to_person" in request.POST:
                 return redirect("people:detail", hub=request.hub.slug, pk=question.participant_id)
+            if question.participant_id and "to_mandate" in request.POST:
+                return redirect(
+                    _url(request, "mandate_create", participant_pk=question.participant_id)
+                )
             return redirect(_url(request, "log"))
     return render(request, "helpdesk/help_form.html", _help_form_context(request, form))
 
@@ -607,7 +611,9 @@ def _two_years_after(day: date) -> date:
         return day.replace(year=day.year + 2, day=28)
 
 
-@hub_view("helpdesk.manage")
+# A digihelper records the mandate they just helped set up; changing and removing
+# mandates, and the hub's list, stay with staff (helpdesk.manage).
+@hub_view("helpdesk.log")
 @reads_personal_data
 def mandate_create(request: HubRequest, participant_pk: int) -> HttpResponse:
     participant = _participant(request, participant_pk)
@@ -632,6 +638,7 @@ def mandate_create(request: HubRequest, participant_pk: int) -> HttpResponse:
             "form": form,
             "participant": participant,
             "mandates": queries.participant_mandates(participant),
+            "can_manage": request.membership.has_perm("helpdesk.manage"),
         },
     )
 

@@ -17,6 +17,7 @@ class HelpdeskConfig(AppConfig):
         )
         from digibank.people.registry import (
             register_anonymise_fields,
+            register_anonymous_count,
             register_contact_source,
             register_merge_handler,
             register_reach_source,
@@ -60,6 +61,7 @@ class HelpdeskConfig(AppConfig):
         register_timeline_provider(queries.help_timeline, permission="helpdesk.log")
         register_merge_handler(services.move_help_on_merge)
         register_reach_source(queries.reached_participant_ids)
+        register_anonymous_count(queries.anonymous_helps)
         register_report_figures(queries.report_figures)
         # The free text about the person goes (notes, where they were referred, the
         # names of their trusted persons); the counts stay.

@@ -217,6 +217,22 @@ def reach_sources() -> list[ReachSource]:
     return list(_reach_sources)
 
 
+# Anonymous services: how many times an app served someone who stayed anonymous, at a
+# hub in [start, end). Shown next to the users reached, never counted in it.
+AnonymousCount = Callable[[int, "datetime", "datetime"], int]
+
+_anonymous_counts: list[AnonymousCount] = []
+
+
+def register_anonymous_count(source: AnonymousCount) -> None:
+    if source not in _anonymous_counts:
+        _anonymous_counts.append(source)
+
+
+def anonymous_counts() -> list[AnonymousCount]:
+    return list(_anonymous_counts)
+
+
 # Report figures: what an app can tell a funder about one hub in a period, for the
 # pre-filled grant report (funding.queries.reports.live_figures). A provider gets the hub
 # id and the half-open window [start, end) and returns a few figures, each at a bounded

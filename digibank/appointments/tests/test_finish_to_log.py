@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -29,7 +30,7 @@ def test_a_done_appointment_opens_the_log_prefilled(
     hub: Hub,
     location: Location,
     participant: Participant,
-    django_assert_max_num_queries: Callable[..., object],
+    django_assert_max_num_queries: Any,
 ) -> None:
     now = timezone.now()
     appointment = Appointment.objects.create(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from digibank.network.models import Hub, Programme
 
 from ..models import Grant, Instalment, PaymentStatus, ReachTier, Report
-from ..reach import TierProgress, tier_progress, users_reached
+from ..reach import TierProgress, anonymous_served, tier_progress, users_reached
 
 
 def _with_paid(grants: QuerySet[Grant]) -> QuerySet[Grant]:
@@ -85,6 +85,7 @@ class GrantReach:
     tiers: list[TierProgress]
     earned_cents: int
     tiers_total_cents: int
+    anonymous: int = 0  # anonymous helps, not counted as users reached
 
 
 def grant_reach(grant: Grant, *, today: date | None = None) -> GrantReach:
@@ -93,11 +94,13 @@ def grant_reach(grant: Grant, *, today: date | None = None) -> GrantReach:
     today = today or timezone.localdate()
     until = min(today, grant.ends_on)
     tiers = list(ReachTier.objects.filter(grant=grant))
+    anonymous = 0
     if grant.hub_id is None or until < grant.starts_on:
         reached = 0
         counted_until = None if until < grant.starts_on else until
     else:
         reached = users_reached(grant.hub_id, grant.starts_on, until)
+        anonymous = anonymous_served(grant.hub_id, grant.starts_on, until)
         counted_until = until
     progress = tier_progress(tiers, reached)
     return GrantReach(
@@ -107,4 +110,5 @@ def grant_reach(grant: Grant, *, today: date | None = None) -> GrantReach:
         tiers=progress,
         earned_cents=sum(step.earned_cents for step in progress),
         tiers_total_cents=sum(tier.amount_cents for tier in tiers),
+        anonymous=anonymous,
     )

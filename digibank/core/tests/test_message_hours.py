@@ -128,3 +128,44 @@ def test_message_hours_rule() -> None:
     assert hours.is_open(datetime(2026, 3, 29, 8, 0, tzinfo=BRUSSELS))
     assert not hours.is_open(datetime(2026, 3, 29, 21, 0, tzinfo=BRUSSELS))
     assert not hours.is_open(datetime(2026, 3, 29, 7, 59, tzinfo=BRUSSELS))
+
+
+def test_the_hub_settings_refuse_a_window_that_ends_before_it_starts(
+    hub: Any, coordinator: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from digibank.network.services import hub_update_settings
+
+    with pytest.raises(ValidationError) as refused:
+        hub_update_settings(
+            actor=coordinator,
+            hub=hub,
+            email="",
+            phone="",
+            required_participant_fields=[],
+            messages_from=time(21),
+            messages_until=time(8),
+        )
+    assert "messages_until" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        hub_update_settings(
+            actor=coordinator,
+            hub=hub,
+            email="",
+            phone="",
+            required_participant_fields=[],
+            reminder_time=time(22),
+        )
+    hub_update_settings(
+        actor=coordinator,
+        hub=hub,
+        email="",
+        phone="",
+        required_participant_fields=[],
+        messages_from=time(9),
+        messages_until=time(20),
+        reminder_time=time(9, 30),
+    )
+    hub.refresh_from_db()
+    assert (hub.messages_from, hub.messages_until) == (time(9), time(20))

@@ -170,3 +170,26 @@ def test_the_day_view_shows_not_recorded(client_for, digihelper, hub, make_help)
     make_help()
     page = client_for(digihelper).get(url(hub, "day")).content.decode()
     assert "not recorded" in page
+
+
+def test_new_pages_keep_their_query_counts(
+    client_for, coordinator, hub, make_help, django_assert_max_num_queries
+):
+    questions = [make_help() for _ in range(3)]
+    client = client_for(coordinator)
+    client.get(url(hub, "settings"))
+    with django_assert_max_num_queries(12):
+        assert client.get(url(hub, "settings")).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(url(hub, "withdraw", pk=questions[0].pk)).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(url(hub, "edit", pk=questions[1].pk)).status_code == 200
+
+
+def test_a_get_on_follow_up_done_shows_the_form_and_withdraw_refuses_other_hubs(
+    client_for, coordinator, other_hub, hub, make_help, staff
+):
+    question = make_help(follow_up_needed=True)
+    client = client_for(coordinator)
+    assert client.get(url(hub, "follow_up_done", pk=question.pk)).status_code == 200
+    assert client.get(url(other_hub, "withdraw", pk=question.pk)).status_code in (403, 404)

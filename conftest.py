@@ -46,6 +46,10 @@ def pytest_configure(config: pytest.Config) -> None:
     reset_task_backends()
     settings.AXES_ENABLED = True
     settings.SMS_BACKEND = "digibank.core.messaging.LocmemSmsBackend"
+    # Message hours hold night-time messages; tests of other features run at any hour
+    # of the day, so they send at once. The tests of the rule switch it on
+    # (digibank/core/tests/test_message_hours.py).
+    settings.MESSAGE_HOURS_ENFORCED = False
 
 
 @pytest.fixture(autouse=True)

@@ -162,6 +162,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# No SMS or e-mail to participants outside each hub's message hours (core.messaging).
+MESSAGE_HOURS_ENFORCED = env_bool("MESSAGE_HOURS_ENFORCED", True)
+
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

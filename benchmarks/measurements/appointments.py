@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.db import close_old_connections, connection
 from django.urls import NoReverseMatch, reverse
@@ -107,3 +107,36 @@ def appointments_book(bench: Bench) -> Result:
     rows = Appointment.objects.count() - made.count()
     made.delete()
     return bench.result("appointments.book", Timing(latencies, queries, statuses), rows=rows)
+
+
+@measurement("appointments.finish_to_log", order=330)
+def appointments_finish_to_log(bench: Bench) -> Result:
+    """The help log form as finishing an appointment opens it: pre-filled with the
+    person, the topic (mapped to a help topic), the help point and the channel."""
+    from digibank.appointments.services import HELP_TOPIC_FOR
+
+    try:
+        base = reverse("helpdesk:log", kwargs={"hub": bench.hub.slug})
+    except NoReverseMatch as error:
+        raise Skip("no URL named helpdesk:log yet") from error
+    visits = list(
+        Appointment.objects.filter(hub=bench.hub)
+        .order_by("-starts_at")
+        .values_list("participant_id", "topic", "location_id")[:500]
+    )
+    if not visits:
+        raise Skip("the hub has no appointments")
+    rng = bench.rng("appointments.finish_to_log")
+    urls = []
+    for _ in range(bench.warmup + bench.requests):
+        person, topic, location = rng.choice(visits)
+        query = urlencode(
+            {
+                "participant": person,
+                "topic": HELP_TOPIC_FOR.get(topic, topic),
+                "location": location,
+                "channel": "appointment",
+            }
+        )
+        urls.append(f"{base}?{query}")
+    return bench.page_result("appointments.finish_to_log", urls, rows=Appointment.objects.count())

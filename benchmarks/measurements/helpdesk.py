@@ -132,3 +132,19 @@ def people_timeline(bench: Bench) -> Result:
         for _ in range(bench.warmup + bench.requests)
     ]
     return bench.page_result("people.timeline", urls, rows=_help_rows())
+
+
+@measurement("helpdesk.followups", order=430)
+def helpdesk_followups(bench: Bench) -> Result:
+    """The hub's follow-up list: open, due today or overdue, for the whole hub or one
+    help point, sometimes page 2."""
+    base = _url("helpdesk:follow_ups", hub=bench.hub.slug)
+    rng = bench.rng("helpdesk.followups")
+    locations = _locations(bench)
+    urls = []
+    for _ in range(bench.warmup + bench.requests):
+        which = rng.choice(("open", "open", "today", "overdue"))
+        where = f"&location={rng.choice(locations).pk}" if rng.random() < 0.5 else ""
+        page = "&page=2" if rng.random() < 0.1 else ""
+        urls.append(f"{base}?which={which}{where}{page}")
+    return bench.page_result("helpdesk.followups", urls, rows=_help_rows())

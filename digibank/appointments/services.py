@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from digibank.accounts.models import Membership, User
 from digibank.core.credentials import refuse_credentials
 from digibank.core.journal import journal_write
-from digibank.core.messaging import MessageKind, send_once
+from digibank.core.messaging import MessageKind, reminder_send_time, send_once
 from digibank.network.models import Location
 from digibank.network.queries import local_today
 from digibank.people.models import Participant
@@ -68,6 +68,15 @@ WHAT_TO_BRING: dict[str, Promise] = {
     Topic.EMAIL: gettext_lazy("Your phone or laptop."),
     Topic.SECURITY: gettext_lazy("Your phone or laptop, and the suspicious message."),
     Topic.OTHER: gettext_lazy("Your phone or laptop, and letters about your question."),
+}
+
+
+# The help topic (helpdesk.HelpTopic code) an appointment's topic is logged under when
+# the visit is done; codes that are the same need no entry.
+HELP_TOPIC_FOR: dict[str, str] = {
+    Topic.DIGITAL_KEYS: "itsme",
+    Topic.DEVICE: "device_basics",
+    Topic.EMAIL: "email_accounts",
 }
 
 
@@ -250,6 +259,13 @@ def _place_in_slot(
     return slot.ends_at, desk
 
 
+def _lock_person(participant: Participant) -> None:
+    """Serialise the bookings of one person across all help points (and reschedules):
+    the help point's lock alone lets two bookings at two help points both see the person
+    free. Taken before the help point's lock, always in that order."""
+    Participant.objects.select_for_update().filter(pk=participant.pk).values_list("pk").first()
+
+
 def _check_person_free(
     participant: Participant, starts_at: datetime, ends_at: datetime, exclude_pk: int | None
 ) -> None:
@@ -296,6 +312,7 @@ def appointment_book(
     if not location.is_active:
         raise ValidationError({"starts_at": _("This help point is closed.")})
     _check_participant(participant, location)
+    _lock_person(participant)
     now = now or timezone.now()
     ends_at, desk = _place_in_slot(location=location, starts_at=starts_at, now=now)
     _check_person_free(participant, starts_at, ends_at, None)
@@ -398,6 +415,7 @@ def appointment_reschedule(
     if starts_at == current.starts_at:
         raise ValidationError({"starts_at": _("Choose a time other than the current one.")})
     location = current.location
+    _lock_person(current.participant)
     ends_at, desk = _place_in_slot(
         location=location, starts_at=starts_at, now=now or timezone.now(), exclude_pk=current.pk
     )
@@ -520,6 +538,10 @@ def notify(appointment_pk: int, kind: str) -> bool:
     subject, text = compose(appointment, kind)
     stamp = appointment.starts_at.isoformat()
     key = f"appointment:{appointment.pk}:{kind}:{stamp}"
+    not_before = None
+    if kind == "reminder":
+        day = appointment.starts_at.astimezone(BRUSSELS).date()
+        not_before = reminder_send_time(day, appointment.hub_id)
     return send_once(
         key=key,
         subject=subject,
@@ -528,6 +550,8 @@ def notify(appointment_pk: int, kind: str) -> bool:
         email=participant.email,
         phone=participant.phone,
         participant_id=participant.pk,
+        hub_id=appointment.hub_id,
+        not_before=not_before,
     )
 
 

@@ -299,15 +299,43 @@ def reschedule(request: HubRequest, pk: int) -> HttpResponse:
 @require_POST
 def outcome(request: HubRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
+    came = request.POST.get("came") == "1"
     try:
-        services.appointment_set_outcome(
-            actor=_actor(request), appointment=appointment, came=request.POST.get("came") == "1"
-        )
+        services.appointment_set_outcome(actor=_actor(request), appointment=appointment, came=came)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Saved."))
+        if came and (log := _help_log_url(request, appointment=appointment)):
+            return redirect(log)
     return redirect("appointments:detail", hub=request.hub.slug, pk=appointment.pk)
+
+
+def _help_log_url(
+    request: HubRequest,
+    *,
+    appointment: Appointment | None = None,
+    ticket: QueueTicket | None = None,
+) -> str | None:
+    """The help desk's log form, pre-filled from the visit that just finished (the
+    person or the name on the ticket, the topic, the help point), for a member who logs
+    help; None otherwise. Nobody types the same thing twice."""
+    if not request.membership.has_perm("helpdesk.log"):
+        return None
+    visit = appointment or ticket
+    assert visit is not None
+    params: dict[str, Any] = {
+        "location": visit.location_id,
+        "channel": "appointment" if appointment is not None else "walk_in",
+    }
+    if visit.topic:
+        params["topic"] = services.HELP_TOPIC_FOR.get(visit.topic, visit.topic)
+    if visit.participant_id:
+        params["participant"] = visit.participant_id
+    elif ticket is not None and ticket.name:
+        params["name"] = ticket.name
+    base = reverse("helpdesk:log", kwargs={"hub": request.hub.slug})
+    return f"{base}?{urlencode(params)}"
 
 
 # --- Settings -----------------------------------------------------------------------------
@@ -585,4 +613,6 @@ def ticket_finish(request: HubRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Number %(number)s is finished.") % {"number": ticket.number})
+        if not left and (log := _help_log_url(request, ticket=ticket)):
+            return redirect(log)
     return redirect("appointments:queue", hub=request.hub.slug, location=ticket.location_id)

@@ -101,3 +101,28 @@ class SentMessage(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class HeldMessage(models.Model):
+    """A message to a participant held back until the hub's message hours open (no
+    SMS or e-mail at night; see core.messaging.send_once). Short-lived: the hourly task
+    sends it at the next opening and deletes the row."""
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=8)
+    subject = models.CharField(max_length=300, blank=True)
+    text = models.TextField()
+    email = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    participant_id = models.BigIntegerField(null=True, blank=True)
+    hub_id = models.BigIntegerField(null=True, blank=True)
+    send_after = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["send_after"], name="held_message_due")]
+        verbose_name = _("held message")
+        verbose_name_plural = _("held messages")
+
+    def __str__(self) -> str:
+        return self.key

@@ -28,7 +28,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from digibank.people.registry import reach_sources
+from digibank.people.registry import reach_sources, reach_uncounted_sources
 
 from .models import ReachTier
 
@@ -59,6 +59,13 @@ def users_reached(hub_id: int, starts_on: date, ends_on: date) -> int:
     both days included. Exact, one query."""
     ids = reached_ids(hub_id, starts_on, ends_on)
     return 0 if ids is None else ids.count()
+
+
+def anonymous_served(hub_id: int, starts_on: date, ends_on: date) -> int:
+    """Anonymous helps (and other services to people who stayed anonymous) in the
+    period: shown next to the users reached, never counted in it."""
+    start, end = period_bounds(starts_on, ends_on)
+    return sum(source(hub_id, start, end)[1] for source in reach_uncounted_sources())
 
 
 def users_reached_by_target_group(hub_id: int, starts_on: date, ends_on: date) -> dict[str, int]:

@@ -34,6 +34,10 @@ class HelpdeskConfig(AppConfig):
                 "help.tally": _("Help counted (quick tally)"),
                 "help.update": _("Help completed"),
                 "help.leave_anonymous": _("Help left anonymous"),
+                "help.withdraw": _("Help withdrawn"),
+                "help.link_person": _("Anonymous help linked to a person"),
+                "help.follow_up_done": _("Follow-up done"),
+                "helpdesk.settings": _("Help desk settings changed"),
                 "helper.profile": _("Digihelper profile changed"),
                 "helper.inactive_warning": _("Inactive digihelper warned"),
                 "helper.deactivate_inactive": _("Inactive digihelper switched off"),
@@ -63,7 +67,7 @@ class HelpdeskConfig(AppConfig):
         # names of their trusted persons); the counts stay.
         register_anonymise_fields(
             HelpQuestion,
-            erase=["note", "referred_to"],
+            erase=["note", "referred_to", "follow_up_outcome", "withdraw_reason"],
             keep={"postcode": "only for anonymous visitors: empty (a constraint) with a person"},
         )
         register_anonymise_fields(Mandate, erase=["holder_name", "note"])

@@ -10,13 +10,22 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digibank.accounts.models import User
 from digibank.core.credentials import SAFETY_PROMISE, validate_no_credentials
 from digibank.core.dates import DateField
 from digibank.network.models import Hub, Location
 from digibank.people.forms import PersonEmailField, PersonTextField, PhoneField
 from digibank.people.models import AgeBand, Gender, Language, Participant, VisitorStatus
 
-from .models import Autonomy, Channel, HelpQuestion, HelpTopic, MandateKind, Outcome
+from .models import (
+    Autonomy,
+    Channel,
+    HelpdeskSettings,
+    HelpQuestion,
+    HelpTopic,
+    MandateKind,
+    Outcome,
+)
 from .services import HelpValues, MandateValues
 
 
@@ -77,6 +86,10 @@ class HelpForm(forms.Form):
         ],
         initial=PersonKind.ANONYMOUS,
         widget=forms.RadioSelect,
+        help_text=_(
+            "Only a registered person counts as a user reached for the digibank's "
+            "funding; an anonymous help is counted, but not as a person reached."
+        ),
     )
     participant = forms.ModelChoiceField(
         label=_("Person"),
@@ -118,7 +131,7 @@ class HelpForm(forms.Form):
         label=_("Minutes"),
         min_value=1,
         max_value=600,
-        initial=15,
+        required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
         error_messages={
             "invalid": _("Type the minutes in digits, for example 15."),
@@ -127,13 +140,10 @@ class HelpForm(forms.Form):
         },
     )
     autonomy = forms.ChoiceField(
-        label=_("Who did it?"),
-        choices=Autonomy.choices,
-        initial=Autonomy.TOGETHER,
-        widget=forms.RadioSelect,
+        label=_("Who did it?"), choices=Autonomy.choices, required=False, widget=forms.RadioSelect
     )
     outcome = forms.ChoiceField(
-        label=_("Result"), choices=Outcome.choices, initial=Outcome.SOLVED, widget=forms.RadioSelect
+        label=_("Result"), choices=Outcome.choices, required=False, widget=forms.RadioSelect
     )
     referred_to = forms.CharField(
         label=_("Referred to which organisation"),
@@ -143,11 +153,34 @@ class HelpForm(forms.Form):
         help_text=_("Only when you referred the person, for example the health insurer."),
     )
     follow_up_needed = forms.BooleanField(label=_("Follow-up needed"), required=False)
+    follow_up_due = DateField(
+        label=_("Follow up by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Empty: in a week."),
+        error_messages={"invalid": _("Type a date like 2025-03-14.")},
+    )
+    follow_up_assignee = forms.ModelChoiceField(
+        label=_("Who follows up"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("I do"),
+        error_messages={"invalid_choice": _("Choose a member of this hub's team.")},
+    )
     note = SafeNoteField()
 
-    def __init__(self, *args: Any, hub: Hub, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, hub: Hub, defaults: HelpdeskSettings | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.hub = hub
+        if defaults is not None:  # the hub's own defaults; else nothing is pre-selected
+            self.fields["duration_minutes"].initial = defaults.default_duration
+            self.fields["autonomy"].initial = defaults.default_autonomy or None
+            self.fields["outcome"].initial = defaults.default_outcome or None
+        self.fields["follow_up_assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            memberships__hub=hub, memberships__is_active=True
+        ).order_by("full_name", "pk")
         self.fields["location"] = _locations_field(hub)
         self.fields["topics"].queryset = HelpTopic.objects.filter(is_active=True).order_by(  # type: ignore[attr-defined]
             "position", "code"
@@ -188,6 +221,8 @@ class HelpForm(forms.Form):
             "outcome": question.outcome,
             "referred_to": question.referred_to,
             "follow_up_needed": question.follow_up_needed,
+            "follow_up_due": question.follow_up_due,
+            "follow_up_assignee": question.follow_up_assignee_id,
             "note": question.note,
         }
 
@@ -202,11 +237,13 @@ class HelpForm(forms.Form):
             location=data["location"],
             topics=list(data["topics"]),
             channel=data["channel"],
-            duration_minutes=data["duration_minutes"],
-            autonomy=data["autonomy"],
-            outcome=data["outcome"],
+            duration_minutes=data.get("duration_minutes"),
+            autonomy=data.get("autonomy") or "",
+            outcome=data.get("outcome") or "",
             referred_to=data.get("referred_to") or "",
             follow_up_needed=data.get("follow_up_needed", False),
+            follow_up_due=data.get("follow_up_due"),
+            follow_up_assignee=data.get("follow_up_assignee"),
             note=data.get("note") or "",
             participant=data.get("participant") if registered else None,
             age_band=data.get("age_band", "") if anonymous else "",
@@ -339,3 +376,77 @@ class MandateForm(forms.Form):
             ends_on=data["ends_on"],
             note=data.get("note") or "",
         )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw this help?"),
+        max_length=300,
+        help_text=_("For example: tapped the wrong topic, logged twice."),
+        validators=[validate_no_credentials],
+        error_messages={"required": _("Say in a few words why you withdraw this help.")},
+    )
+
+
+class FollowUpDoneForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("What came of it?"),
+        max_length=300,
+        validators=[validate_no_credentials],
+        error_messages={"required": _("Say in a few words what came of it.")},
+    )
+
+
+class FollowUpFilterForm(forms.Form):
+    which = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("open", _("Open")),
+            ("today", _("Due today")),
+            ("overdue", _("Overdue")),
+            ("done", _("Done")),
+        ],
+    )
+    location = forms.ModelChoiceField(
+        label=_("Help point"),
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label=_("All help points"),
+    )
+
+    def __init__(self, *args: Any, hub: Hub, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
+            hub=hub, is_active=True
+        ).order_by("name", "pk")
+
+    def chosen(self) -> tuple[str, Location | None]:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return str(data.get("which") or "open"), data.get("location")
+
+
+class HelpdeskSettingsForm(forms.Form):
+    default_duration = forms.IntegerField(
+        label=_("Usual duration (minutes)"),
+        min_value=1,
+        max_value=600,
+        required=False,
+        help_text=_("Empty: the helper types it; nothing is filled in for them."),
+        error_messages={
+            "invalid": _("Type the minutes in digits, for example 15."),
+            "min_value": _("Type a duration between 1 and 600 minutes."),
+            "max_value": _("Type a duration between 1 and 600 minutes."),
+        },
+    )
+    default_autonomy = forms.ChoiceField(
+        label=_("Usual answer to 'Who did it?'"),
+        choices=[("", _("None: the helper chooses")), *Autonomy.choices],
+        required=False,
+    )
+    default_outcome = forms.ChoiceField(
+        label=_("Usual result"),
+        choices=[("", _("None: the helper chooses")), *Outcome.choices],
+        required=False,
+    )

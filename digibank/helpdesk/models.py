@@ -60,9 +60,25 @@ class Outcome(models.TextChoices):
     REFERRED = "referred", _("Referred to an organisation")
 
 
+# Shown for an outcome, autonomy or duration nobody chose: a category of its own.
+NOT_RECORDED = _("Not recorded")
+
+
 class HelpQuestionQuerySet(models.QuerySet["HelpQuestion"]):
     def incomplete(self) -> HelpQuestionQuerySet:
         return self.filter(is_complete=False)
+
+    def follow_ups_open(self) -> HelpQuestionQuerySet:
+        return self.filter(follow_up_needed=True, follow_up_done_at__isnull=True)
+
+
+class CountedManager(models.Manager["HelpQuestion"]):
+    """The default manager: withdrawn helps (a mistaken tap or log) leave every list,
+    figure, report and reach count. `HelpQuestion.all_objects` still sees them (the
+    journal, the withdraw service)."""
+
+    def get_queryset(self) -> HelpQuestionQuerySet:
+        return HelpQuestionQuerySet(self.model, using=self._db).filter(withdrawn_at__isnull=True)
 
 
 class HelpQuestion(models.Model):
@@ -88,15 +104,27 @@ class HelpQuestion(models.Model):
     channel = models.CharField(
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.WALK_IN
     )
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=15)
-    autonomy = models.CharField(
-        _("autonomy"), max_length=12, choices=Autonomy.choices, default=Autonomy.TOGETHER
+    # Empty: not recorded (nothing is pre-selected unless the hub chose defaults).
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), null=True, blank=True
     )
-    outcome = models.CharField(
-        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SOLVED
-    )
+    autonomy = models.CharField(_("autonomy"), max_length=12, choices=Autonomy.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
     follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
+    follow_up_due = models.DateField(_("follow up by"), null=True, blank=True)
+    follow_up_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who follows up"),
+    )
+    follow_up_done_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
+    follow_up_outcome = models.CharField(
+        _("what came of it"), max_length=300, blank=True, default=""
+    )
     note = models.CharField(_("short note"), max_length=500, blank=True)
     participant = models.ForeignKey(
         "people.Participant",
@@ -112,11 +140,21 @@ class HelpQuestion(models.Model):
     postcode = models.CharField(_("postcode"), max_length=4, blank=True)
     is_complete = models.BooleanField(_("complete"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdraw_reason = models.CharField(
+        _("why it was withdrawn"), max_length=300, blank=True, default=""
+    )
 
-    objects = HelpQuestionQuerySet.as_manager()
+    objects = CountedManager()
+    all_objects = HelpQuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        # Framework code (admin, anonymisation, merges) sees withdrawn helps too.
+        default_manager_name = "all_objects"
         indexes = [
             models.Index(fields=["location", "occurred_at"], name="helpq_location_time"),
             models.Index(fields=["hub", "occurred_at"], name="helpq_hub_time"),
@@ -129,10 +167,16 @@ class HelpQuestion(models.Model):
                 condition=Q(is_complete=False),
                 name="helpq_helper_incomplete",
             ),
+            models.Index(
+                fields=["hub", "follow_up_due"],
+                condition=Q(follow_up_needed=True, follow_up_done_at__isnull=True),
+                name="helpq_follow_up_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__lte=600), name="helpq_duration_plausible"
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__lte=600),
+                name="helpq_duration_plausible",
             ),
             models.CheckConstraint(
                 condition=Q(participant__isnull=True)
@@ -145,6 +189,36 @@ class HelpQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} #{self.pk}"
+
+
+class HelpdeskSettings(models.Model):
+    """A hub's own defaults for the help form. Without them nothing is pre-selected, so
+    an outcome nobody chose is "not recorded", never a silent "solved"."""
+
+    hub = models.OneToOneField("network.Hub", on_delete=models.CASCADE, related_name="+")
+    default_duration = models.PositiveSmallIntegerField(
+        _("usual duration (minutes)"), null=True, blank=True
+    )
+    default_autonomy = models.CharField(
+        _("usual answer to 'who did it?'"), max_length=12, choices=Autonomy.choices, blank=True
+    )
+    default_outcome = models.CharField(
+        _("usual result"), max_length=10, choices=Outcome.choices, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_duration__isnull=True)
+                | Q(default_duration__gte=1, default_duration__lte=600),
+                name="helpdesk_settings_duration",
+            )
+        ]
+        verbose_name = _("help desk settings")
+        verbose_name_plural = _("help desk settings")
+
+    def __str__(self) -> str:
+        return f"{self.hub_id}"
 
 
 class DigihelperProfile(models.Model):

@@ -33,6 +33,7 @@ def dashboard_panel(request: HttpRequest) -> DashboardPanel | None:
             "helpdesk_today": queries.helps_on(hub=hub, day=today),
             "helpdesk_totals": queries.hub_topic_totals(hub=hub, day=today)[:6],
             "helpdesk_can_manage": can_manage,
+            "helpdesk_follow_ups": queries.follow_up_counts(hub=hub, today=today),
             "helpdesk_mandates_ending": (
                 queries.mandates_ending(hub=hub, today=today).count() if can_manage else 0
             ),

@@ -19,10 +19,25 @@ from digibank.people.registry import ReportFigure
 from digibank.people.timeline import TimelineItem
 
 from . import rollups
-from .models import DigihelperProfile, HelpQuestion, HelpTopic, Mandate
+from .models import (
+    NOT_RECORDED,
+    DigihelperProfile,
+    HelpdeskSettings,
+    HelpQuestion,
+    HelpTopic,
+    Mandate,
+    Outcome,
+)
 from .services import MANDATE_NOTICE_DAYS
 
 TopicLink = HelpQuestion.topics.through
+# Topic links of helps that count (a withdrawn help leaves every figure).
+COUNTED = Q(helpquestion__withdrawn_at__isnull=True)
+
+
+def hub_defaults(hub: Hub) -> HelpdeskSettings | None:
+    """The hub's own defaults for the help form (None: nothing pre-selected)."""
+    return HelpdeskSettings.objects.filter(hub=hub).first()
 
 
 def active_topics() -> list[HelpTopic]:
@@ -73,6 +88,7 @@ def topic_totals(*, location: Location, day: date) -> list[TopicTotal]:
     start, end = day_bounds(day)
     return _totals(
         TopicLink.objects.filter(
+            COUNTED,
             helpquestion__location=location,
             helpquestion__occurred_at__gte=start,
             helpquestion__occurred_at__lt=end,
@@ -84,6 +100,7 @@ def hub_topic_totals(*, hub: Hub, day: date) -> list[TopicTotal]:
     start, end = day_bounds(day)
     return _totals(
         TopicLink.objects.filter(
+            COUNTED,
             helpquestion__hub=hub,
             helpquestion__occurred_at__gte=start,
             helpquestion__occurred_at__lt=end,
@@ -101,6 +118,7 @@ def tally_counts(*, helper: Any, hub: Hub, day: date) -> dict[int, int]:
     start, end = day_bounds(day)
     rows = (
         TopicLink.objects.filter(
+            COUNTED,
             helpquestion__helper=helper,
             helpquestion__hub=hub,
             helpquestion__occurred_at__gte=start,
@@ -114,14 +132,14 @@ def tally_counts(*, helper: Any, hub: Hub, day: date) -> dict[int, int]:
 
 
 def incomplete_helps(*, helper: Any, hub: Hub, day: date) -> QuerySet[HelpQuestion]:
-    """The helper's tallied helps of the day that still wait to be completed."""
-    start, end = day_bounds(day)
+    """The helper's tallied helps that still wait to be completed, up to `day`:
+    yesterday's stay until completed or left anonymous."""
+    _start, end = day_bounds(day)
     return _with_topics(
         HelpQuestion.objects.filter(
             helper=helper,
             hub=hub,
             is_complete=False,
-            occurred_at__gte=start,
             occurred_at__lt=end,
         )
         .select_related("location")
@@ -143,6 +161,24 @@ def on_duty(*, location: Location, day: date) -> list[Any] | None:
 
 
 # --- the participant's timeline ---------------------------------------------------------
+
+
+def _follow_up_item(question: HelpQuestion) -> TimelineItem:
+    """A follow-up on the person's timeline: when done, with what came of it; else at
+    its due date."""
+    who = str(question.follow_up_assignee or "")
+    if question.follow_up_done_at is not None:
+        return TimelineItem(
+            when=question.follow_up_done_at,
+            title=_("Follow-up done: %(outcome)s") % {"outcome": question.follow_up_outcome},
+            detail=who,
+        )
+    due = question.follow_up_due or timezone.localdate(question.occurred_at)
+    return TimelineItem(
+        when=timezone.make_aware(datetime.combine(due, time(12))),
+        title=_("Follow-up due on %(date)s") % {"date": due.strftime("%d/%m/%Y")},
+        detail=who,
+    )
 
 
 def help_timeline(participant: Participant, limit: int) -> list[TimelineItem]:
@@ -170,6 +206,12 @@ def help_timeline(participant: Participant, limit: int) -> list[TimelineItem]:
         )
         for question in questions
     ]
+    follow_ups = (
+        HelpQuestion.objects.filter(participant=participant, follow_up_needed=True)
+        .select_related("follow_up_assignee")
+        .order_by("-follow_up_due", "-id")
+    )[:limit]
+    items += [_follow_up_item(question) for question in follow_ups]
     mandates = Mandate.objects.filter(participant=participant).order_by("-created_at")[:limit]
     items += [
         TimelineItem(
@@ -181,6 +223,56 @@ def help_timeline(participant: Participant, limit: int) -> list[TimelineItem]:
         for mandate in mandates
     ]
     return items
+
+
+# --- follow-ups -------------------------------------------------------------------------
+
+
+class FollowUpFilter:
+    OPEN = "open"
+    DUE_TODAY = "today"
+    OVERDUE = "overdue"
+    DONE = "done"
+
+
+def follow_ups(
+    *,
+    hub: Hub,
+    location: Location | None = None,
+    which: str = FollowUpFilter.OPEN,
+    today: date | None = None,
+) -> QuerySet[HelpQuestion]:
+    """Helps needing a follow-up at the hub (or one help point): open, due today,
+    overdue or done; soonest due first."""
+    today = today or timezone.localdate()
+    found = HelpQuestion.objects.filter(hub=hub, follow_up_needed=True)
+    if location is not None:
+        found = found.filter(location=location)
+    if which == FollowUpFilter.DONE:
+        found = found.filter(follow_up_done_at__isnull=False).order_by("-follow_up_done_at", "-id")
+    else:
+        found = found.filter(follow_up_done_at__isnull=True)
+        if which == FollowUpFilter.DUE_TODAY:
+            found = found.filter(follow_up_due=today)
+        elif which == FollowUpFilter.OVERDUE:
+            found = found.filter(follow_up_due__lt=today)
+        found = found.order_by("follow_up_due", "id")
+    return _with_topics(
+        found.select_related("location", "participant", "helper", "follow_up_assignee")
+    )
+
+
+def follow_up_counts(*, hub: Hub, today: date | None = None) -> dict[str, int]:
+    """Open, due today and overdue follow-ups of the hub (one query)."""
+    today = today or timezone.localdate()
+    row = HelpQuestion.objects.filter(
+        hub=hub, follow_up_needed=True, follow_up_done_at__isnull=True
+    ).aggregate(
+        open=Count("id"),
+        today=Count("id", filter=Q(follow_up_due=today)),
+        overdue=Count("id", filter=Q(follow_up_due__lt=today)),
+    )
+    return {key: int(value or 0) for key, value in row.items()}
 
 
 # --- digihelpers ------------------------------------------------------------------------
@@ -269,14 +361,24 @@ def anonymous_help_count(hub_id: int, start: datetime, end: datetime) -> tuple[A
 
 def report_figures(hub_id: int, start: datetime, end: datetime) -> list[ReportFigure]:
     """For a grant report: help questions at the hub in [start, end), by topic (a
-    question may have several topics). A period of whole days (a report's) reads the
-    daily roll-up (helpdesk.rollups, exact): two queries whatever the number of helps;
-    any other window is counted directly."""
+    question may have several topics), by result, and how many were anonymous. A period
+    of whole days (a report's) reads the daily roll-up (helpdesk.rollups, exact): two
+    queries whatever the number of helps; any other window is counted directly."""
     days = rollups.whole_days(start, end)
     if days is None:
-        counts = _direct_figure_counts(hub_id, start, end)
+        counts = rollups.count_helps(
+            rollups.counted(
+                HelpQuestion.objects.filter(
+                    hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end
+                )
+            )
+        )
     else:
-        counts = rollups.day_counts(hub_id, *days, dimensions=(rollups.ALL, rollups.TOPIC))
+        counts = rollups.day_counts(
+            hub_id,
+            *days,
+            dimensions=(rollups.ALL, rollups.TOPIC, rollups.OUTCOME, rollups.ANONYMOUS),
+        )
     total = counts.get((rollups.ALL, ""), 0)
     by_topic: list[tuple[str, int]] = []
     if total:
@@ -291,24 +393,28 @@ def report_figures(hub_id: int, start: datetime, end: datetime) -> list[ReportFi
             key=lambda total_: -total_.number,
         )
         by_topic = [(total_.topic.name, total_.number) for total_ in totals]
+    labels = dict(Outcome.choices)
+    by_outcome = [
+        (str(label), counts.get((rollups.OUTCOME, code), 0)) for code, label in labels.items()
+    ]
+    by_outcome.append((str(NOT_RECORDED), counts.get((rollups.OUTCOME, ""), 0)))
+    anonymous = counts.get((rollups.ANONYMOUS, "1"), 0)
     return [
         ReportFigure(
             key="helpdesk.questions",
             label=_("Help questions"),
             value=total,
             breakdown=by_topic,
-        )
+        ),
+        ReportFigure(
+            key="helpdesk.outcomes",
+            label=_("Help questions by result"),
+            value=total,
+            breakdown=by_outcome if total else [],
+        ),
+        ReportFigure(
+            key="helpdesk.anonymous",
+            label=_("Anonymous helps (not counted as users reached)"),
+            value=anonymous,
+        ),
     ]
-
-
-def _direct_figure_counts(
-    hub_id: int, start: datetime, end: datetime
-) -> dict[tuple[str, str], int]:
-    questions = rollups.counted(
-        HelpQuestion.objects.filter(hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end)
-    )
-    counts = {(rollups.ALL, ""): questions.count()}
-    links = TopicLink.objects.filter(helpquestion__in=questions.values("pk"))
-    for row in links.values("helptopic_id").annotate(number=Count("id")).order_by():
-        counts[(rollups.TOPIC, str(row["helptopic_id"]))] = row["number"]
-    return counts

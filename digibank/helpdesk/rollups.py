@@ -29,7 +29,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Case, CharField, Count, F, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -37,17 +37,48 @@ ALL = "all"
 TOPIC = "topic"
 CHANNEL = "channel"
 OUTCOME = "outcome"
-# Dimensions counted from a column of the help question itself.
-COLUMNS = {CHANNEL: "channel", OUTCOME: "outcome"}
+# Key "1": nobody registered (an anonymous visitor or a tally), "0": a person. Shown
+# next to the users reached, never counted in it.
+ANONYMOUS = "anonymous"
 BULK_BATCH = 5_000
 
 Key = tuple[int, date, str, str]  # hub, day, dimension, key
 
 
 def counted(helps: QuerySet[Any]) -> QuerySet[Any]:
-    """The helps that count in figures (all of them today; a help withdrawn or otherwise
-    void must be excluded here, and only here)."""
-    return helps
+    """The helps that count in figures: not withdrawn. Explicit rather than left to the
+    default manager, so the migration's historical model counts the same."""
+    return helps.filter(withdrawn_at__isnull=True)
+
+
+def _columns() -> dict[str, Any]:
+    """Dimensions counted from the help question itself: dimension -> expression."""
+    return {
+        CHANNEL: F("channel"),
+        OUTCOME: F("outcome"),
+        ANONYMOUS: Case(
+            When(participant__isnull=True, then=Value("1")),
+            default=Value("0"),
+            output_field=CharField(),
+        ),
+    }
+
+
+def count_helps(helps: QuerySet[Any]) -> dict[tuple[str, str], int]:
+    """{(dimension, key): number} of these (counted) helps, straight from the rows."""
+    counts: dict[tuple[str, str], int] = {}
+    total = helps.count()
+    if not total:
+        return counts
+    counts[(ALL, "")] = total
+    links = helps.model.topics.through.objects.filter(helpquestion__in=helps.values("pk"))
+    for row in links.values("helptopic_id").annotate(number=Count("pk")).order_by():
+        counts[(TOPIC, str(row["helptopic_id"]))] = row["number"]
+    for dimension, column in _columns().items():
+        rows = helps.annotate(value=column).values("value").annotate(number=Count("pk"))
+        for row in rows.order_by():
+            counts[(dimension, str(row["value"]))] = row["number"]
+    return counts
 
 
 def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
@@ -88,17 +119,9 @@ def _day_rows(hub_id: int, day: date) -> tuple[int, list[tuple[str, str, int]]]:
     helps = counted(
         help_model.objects.filter(hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end)
     )
-    total = helps.count()
-    rows: list[tuple[str, str, int]] = []
-    if not total:
-        return 0, rows
-    links = help_model.topics.through.objects.filter(helpquestion__in=helps.values("pk"))
-    for row in links.values("helptopic_id").annotate(number=Count("pk")).order_by():
-        rows.append((TOPIC, str(row["helptopic_id"]), row["number"]))
-    for dimension, column in COLUMNS.items():
-        for row in helps.values(column).annotate(number=Count("pk")).order_by():
-            rows.append((dimension, str(row[column]), row["number"]))
-    return total, rows
+    counts = count_helps(helps)
+    total = counts.pop((ALL, ""), 0)
+    return total, [(dimension, key, number) for (dimension, key), number in counts.items()]
 
 
 @transaction.atomic
@@ -143,12 +166,20 @@ class Tally:
         self.counts: Counter[Key] = Counter()
 
     def add(
-        self, *, hub_id: int, day: date, topic_ids: Iterable[int], channel: str, outcome: str
+        self,
+        *,
+        hub_id: int,
+        day: date,
+        topic_ids: Iterable[int],
+        channel: str,
+        outcome: str,
+        anonymous: bool,
     ) -> None:
         counts = self.counts
         counts[(hub_id, day, ALL, "")] += 1
         counts[(hub_id, day, CHANNEL, channel)] += 1
         counts[(hub_id, day, OUTCOME, outcome)] += 1
+        counts[(hub_id, day, ANONYMOUS, "1" if anonymous else "0")] += 1
         for topic_id in topic_ids:
             counts[(hub_id, day, TOPIC, str(topic_id))] += 1
 
@@ -161,15 +192,15 @@ def _grouped(help_model: Any, link_model: Any) -> Iterator[tuple[Key, int]]:
         helps.annotate(day=day).values("hub_id", "day").annotate(number=Count("pk")).order_by()
     ):
         yield (row["hub_id"], row["day"], ALL, ""), row["number"]
-    for dimension, column in COLUMNS.items():
+    for dimension, column in _columns().items():
         rows = (
-            helps.annotate(day=day)
-            .values("hub_id", "day", column)
+            helps.annotate(day=day, value=column)
+            .values("hub_id", "day", "value")
             .annotate(number=Count("pk"))
             .order_by()
         )
         for row in rows:
-            yield (row["hub_id"], row["day"], dimension, str(row[column])), row["number"]
+            yield (row["hub_id"], row["day"], dimension, str(row["value"])), row["number"]
     link_day = TruncDate("helpquestion__occurred_at", tzinfo=zone)
     links = link_model.objects.filter(helpquestion__in=helps.values("pk"))
     rows = (
@@ -236,26 +267,18 @@ def day_counts(
 def direct_counts(hub_id: int, first: date, last: date) -> dict[tuple[str, str], int]:
     """The same figures as day_counts, counted from the helps (for the tests and for
     checking a roll-up)."""
-    counts: dict[tuple[str, str], int] = {}
     start, end = day_bounds(first, last)
     _count_model, help_model = _models()
-    helps = counted(
-        help_model.objects.filter(hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end)
+    return count_helps(
+        counted(
+            help_model.objects.filter(hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end)
+        )
     )
-    total = helps.count()
-    if total:
-        counts[(ALL, "")] = total
-    links = help_model.topics.through.objects.filter(helpquestion__in=helps.values("pk"))
-    for row in links.values("helptopic_id").annotate(number=Count("pk")).order_by():
-        counts[(TOPIC, str(row["helptopic_id"]))] = row["number"]
-    for dimension, column in COLUMNS.items():
-        for row in helps.values(column).annotate(number=Count("pk")).order_by():
-            counts[(dimension, str(row[column]))] = row["number"]
-    return counts
 
 
 __all__ = [
     "ALL",
+    "ANONYMOUS",
     "CHANNEL",
     "OUTCOME",
     "TOPIC",

@@ -22,7 +22,7 @@ from digibank.accounts.models import Membership
 from digibank.accounts.roles import HubRole
 from digibank.core.credentials import credential_problem, refuse_credentials
 from digibank.core.journal import journal_write
-from digibank.core.messaging import MessageKind, send_once
+from digibank.core.messaging import MessageKind, reminder_send_time, send_once
 from digibank.core.models import SentMessage
 from digibank.core.text import contains_national_number
 from digibank.core.validators import NATIONAL_NUMBER_MESSAGE
@@ -36,6 +36,7 @@ from .models import (
     Autonomy,
     Channel,
     DigihelperProfile,
+    HelpdeskSettings,
     HelperLanguage,
     HelpQuestion,
     HelpTopic,
@@ -65,11 +66,14 @@ class HelpValues:
     location: Location
     topics: Sequence[HelpTopic]
     channel: str = Channel.WALK_IN
-    duration_minutes: int = 15
-    autonomy: str = Autonomy.TOGETHER
-    outcome: str = Outcome.SOLVED
+    # None / "": not recorded (nothing is pre-selected unless the hub set defaults).
+    duration_minutes: int | None = None
+    autonomy: str = ""
+    outcome: str = ""
     referred_to: str = ""
     follow_up_needed: bool = False
+    follow_up_due: date | None = None
+    follow_up_assignee: Any = None
     note: str = ""
     participant: Participant | None = None
     age_band: str = ""
@@ -105,11 +109,14 @@ def _clean(hub: Hub, values: HelpValues) -> dict[str, Any]:
     errors: dict[str, str] = {}
     if values.channel not in Channel.values:
         errors["channel"] = _("Choose a channel from the list.")
-    if values.autonomy not in Autonomy.values:
+    if values.autonomy and values.autonomy not in Autonomy.values:
         errors["autonomy"] = _("Choose from the list.")
-    if values.outcome not in Outcome.values:
+    if values.outcome and values.outcome not in Outcome.values:
         errors["outcome"] = _("Choose from the list.")
-    if not 1 <= int(values.duration_minutes) <= MAX_DURATION:
+    if (
+        values.duration_minutes is not None
+        and not 1 <= int(values.duration_minutes) <= MAX_DURATION
+    ):
         errors["duration_minutes"] = _("Type a duration between 1 and 600 minutes.")
     referred_to = " ".join(values.referred_to.split())
     if values.outcome == Outcome.REFERRED and not referred_to:
@@ -144,14 +151,38 @@ def _clean(hub: Hub, values: HelpValues) -> dict[str, Any]:
     return {
         "location": values.location,
         "channel": values.channel,
-        "duration_minutes": int(values.duration_minutes),
-        "autonomy": values.autonomy,
-        "outcome": values.outcome,
+        "duration_minutes": (
+            None if values.duration_minutes is None else int(values.duration_minutes)
+        ),
+        "autonomy": values.autonomy or "",
+        "outcome": values.outcome or "",
         "referred_to": referred_to if values.outcome == Outcome.REFERRED else "",
         "follow_up_needed": bool(values.follow_up_needed),
+        **_follow_up(hub, values),
         "note": note,
         "participant": participant,
         **anonymous,
+    }
+
+
+FOLLOW_UP_DAYS = 7
+
+
+def _follow_up(hub: Hub, values: HelpValues) -> dict[str, Any]:
+    """Due date (a week by default) and assignee (the author when None: filled in by
+    the caller) of a follow-up; empty when none is needed."""
+    if not values.follow_up_needed:
+        return {"follow_up_due": None, "follow_up_assignee": None}
+    assignee = values.follow_up_assignee
+    if (
+        assignee is not None
+        and not Membership.objects.filter(user=assignee, hub=hub, is_active=True).exists()
+    ):
+        raise ValidationError({"follow_up_assignee": _("Choose a member of this hub's team.")})
+    return {
+        "follow_up_due": values.follow_up_due
+        or timezone.localdate() + timedelta(days=FOLLOW_UP_DAYS),
+        "follow_up_assignee": assignee,
     }
 
 
@@ -192,6 +223,8 @@ def help_log(
     occurred_at = values.occurred_at or now
     if occurred_at > now + timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("A help cannot be in the future.")})
+    if cleaned["follow_up_needed"] and cleaned["follow_up_assignee"] is None:
+        cleaned["follow_up_assignee"] = actor
     question = HelpQuestion.objects.create(
         hub=hub, helper=actor, occurred_at=occurred_at, is_complete=True, **cleaned
     )
@@ -252,6 +285,9 @@ def help_update(
     cleaned = _clean(hub, values)
     # The day it was on before: a corrected time may move it to another day.
     before = (current.hub_id, rollups.local_day(current.occurred_at))
+    if cleaned["follow_up_needed"] and cleaned["follow_up_assignee"] is None:
+        cleaned["follow_up_assignee"] = current.follow_up_assignee or current.helper
+    linked = current.participant_id is None and cleaned["participant"] is not None
     for name, value in cleaned.items():
         setattr(current, name, value)
     if values.occurred_at:
@@ -267,7 +303,17 @@ def help_update(
         subject=current,
         hub_id=hub.pk,
         details={"topics": sorted(topic.code for topic in values.topics)},
+        participant=current.participant,
     )
+    if linked and question.is_complete:
+        # An anonymous help now counts for the person who registered.
+        journal_write(
+            actor=actor,
+            action="help.link_person",
+            subject=current,
+            hub_id=hub.pk,
+            participant=current.participant,
+        )
     return current
 
 
@@ -286,11 +332,114 @@ def help_leave_anonymous(*, actor: Any, question: HelpQuestion) -> HelpQuestion:
     return question
 
 
+def may_withdraw(question: HelpQuestion, *, user: Any, can_manage: bool) -> bool:
+    """Its author on the day it was logged; a coordinator (helpdesk.manage) any time."""
+    if question.withdrawn_at is not None:
+        return False
+    if can_manage:
+        return True
+    return (
+        question.helper_id == user.pk
+        and timezone.localdate(question.created_at) == timezone.localdate()
+    )
+
+
+@transaction.atomic
+def help_withdraw(
+    *, actor: Any, question: HelpQuestion, reason: str, can_manage: bool
+) -> HelpQuestion:
+    """Withdraw a mistaken tap or log: it leaves every list, figure, report and reach
+    count (HelpQuestion.objects no longer sees it); the row and the journal stay."""
+    current = HelpQuestion.all_objects.select_for_update().get(pk=question.pk)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": _("Say in a few words why you withdraw this help.")})
+    refuse_credentials(reason=reason)
+    if not may_withdraw(current, user=actor, can_manage=can_manage):
+        raise ValidationError(
+            _("Only its author on the same day, or a coordinator, can withdraw this help.")
+        )
+    current.withdrawn_at = timezone.now()
+    current.withdrawn_by = actor
+    current.withdraw_reason = reason[:300]
+    current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+    rollups.refresh_helps([current])
+    journal_write(
+        actor=actor,
+        action="help.withdraw",
+        subject=current,
+        hub_id=current.hub_id,
+        details={"by_author": current.helper_id == getattr(actor, "pk", None)},
+        participant=current.participant,
+    )
+    return current
+
+
+@transaction.atomic
+def follow_up_done(*, actor: Any, question: HelpQuestion, outcome: str) -> HelpQuestion:
+    """Close a follow-up with a short outcome."""
+    current = HelpQuestion.objects.select_for_update().get(pk=question.pk)
+    outcome = " ".join(outcome.split())
+    if not outcome:
+        raise ValidationError({"outcome": _("Say in a few words what came of it.")})
+    refuse_credentials(outcome=outcome)
+    if not current.follow_up_needed or current.follow_up_done_at is not None:
+        raise ValidationError(_("This follow-up is already done."))
+    current.follow_up_done_at = timezone.now()
+    current.follow_up_outcome = outcome[:300]
+    current.save(update_fields=["follow_up_done_at", "follow_up_outcome"])
+    journal_write(
+        actor=actor,
+        action="help.follow_up_done",
+        subject=current,
+        hub_id=current.hub_id,
+        participant=current.participant,
+    )
+    return current
+
+
+@transaction.atomic
+def settings_save(
+    *,
+    actor: Any,
+    hub: Hub,
+    default_duration: int | None,
+    default_autonomy: str,
+    default_outcome: str,
+) -> HelpdeskSettings:
+    """The hub's own defaults for the help form (empty: nothing pre-selected)."""
+    errors: dict[str, str] = {}
+    if default_duration is not None and not 1 <= default_duration <= MAX_DURATION:
+        errors["default_duration"] = _("Type a duration between 1 and 600 minutes.")
+    if default_autonomy and default_autonomy not in Autonomy.values:
+        errors["default_autonomy"] = _("Choose from the list.")
+    if default_outcome and default_outcome not in Outcome.values:
+        errors["default_outcome"] = _("Choose from the list.")
+    if errors:
+        raise ValidationError(errors)
+    found, _created = HelpdeskSettings.objects.select_for_update().get_or_create(hub=hub)
+    found.default_duration = default_duration
+    found.default_autonomy = default_autonomy
+    found.default_outcome = default_outcome
+    found.save()
+    journal_write(
+        actor=actor,
+        action="helpdesk.settings",
+        subject=hub,
+        hub_id=hub.pk,
+        details={
+            "default_duration": default_duration,
+            "default_autonomy": default_autonomy,
+            "default_outcome": default_outcome,
+        },
+    )
+    return found
+
+
 def move_help_on_merge(source: Participant, target: Participant, actor: Any) -> None:
     """People merge handler: the merged record's help and mandates go to the survivor."""
-    moved = list(HelpQuestion.objects.filter(participant=source).only("hub_id", "occurred_at"))
-    HelpQuestion.objects.filter(participant=source).update(participant=target)
-    # No counted dimension depends on the person today; recounting keeps it so if one does.
+    moved = list(HelpQuestion.all_objects.filter(participant=source).only("hub_id", "occurred_at"))
+    HelpQuestion.all_objects.filter(participant=source).update(participant=target)
     rollups.refresh_helps(moved)
     Mandate.objects.filter(participant=source).update(participant=target)
 
@@ -556,6 +705,8 @@ def mandates_remind(*, today: date | None = None) -> int:
                 email=person.email,
                 phone=person.phone,
                 participant_id=person.pk,
+                hub_id=mandate.hub_id,
+                not_before=reminder_send_time(today + timedelta(days=1), mandate.hub_id),
             ):
                 journal_write(
                     actor=None,

@@ -28,7 +28,18 @@ from digibank.people.models import Participant
 from digibank.people.queries import participant_search
 
 from . import queries, services
-from .forms import DayForm, HelpForm, MandateForm, PersonKind, ProfileForm, VolunteerFilterForm
+from .forms import (
+    DayForm,
+    FollowUpDoneForm,
+    FollowUpFilterForm,
+    HelpdeskSettingsForm,
+    HelpForm,
+    MandateForm,
+    PersonKind,
+    ProfileForm,
+    VolunteerFilterForm,
+    WithdrawForm,
+)
 from .models import HelpQuestion, HelpTopic, Mandate
 from .registry import trainings_for
 
@@ -109,10 +120,11 @@ def _wants_search(request: HubRequest) -> bool:
 def _help_form(request: HubRequest, *, initial: dict[str, Any]) -> HelpForm:
     """The log form: bound to what was posted, except while searching for the person,
     when it shows what was typed without complaining about what is still missing."""
+    defaults = queries.hub_defaults(request.hub)
     if request.method != "POST":
-        return HelpForm(hub=request.hub, initial=initial)
+        return HelpForm(hub=request.hub, initial=initial, defaults=defaults)
     if not _wants_search(request):
-        return HelpForm(request.POST, hub=request.hub, initial=initial)
+        return HelpForm(request.POST, hub=request.hub, initial=initial, defaults=defaults)
     fields = HelpForm.base_fields
     typed = {
         name: request.POST.getlist(name)
@@ -121,7 +133,7 @@ def _help_form(request: HubRequest, *, initial: dict[str, Any]) -> HelpForm:
         for name, field in fields.items()
         if name in request.POST
     }
-    return HelpForm(hub=request.hub, initial={**initial, **typed})
+    return HelpForm(hub=request.hub, initial={**initial, **typed}, defaults=defaults)
 
 
 def _help_form_context(request: HubRequest, form: HelpForm, **extra: Any) -> dict[str, Any]:
@@ -150,6 +162,37 @@ def _help_form_context(request: HubRequest, form: HelpForm, **extra: Any) -> dic
     }
 
 
+def _visit_initial(request: HubRequest, locations: list[Location]) -> dict[str, Any]:
+    """What a finished walk-in ticket or appointment passes to the log form (query
+    parameters, so the help desk never imports the appointments app): the person or
+    the visitor's ticket, the topic, the help point and the channel."""
+    params = request.GET
+    found: dict[str, Any] = {}
+    location = str(params.get("location", ""))
+    if any(str(loc.pk) == location for loc in locations):
+        found["location"] = int(location)
+    codes = [code for code in params.getlist("topic") if code]
+    if codes:
+        found["topics"] = list(HelpTopic.objects.filter(code__in=codes[:5], is_active=True))
+    if params.get("channel") in ("walk_in", "appointment"):
+        found["channel"] = params["channel"]
+    person = str(params.get("participant", ""))
+    if person.isdigit() and 0 < int(person) <= MAX_ID:
+        participant = Participant.objects.filter(
+            hub=request.hub, pk=int(person), anonymised_at__isnull=True, merged_into__isnull=True
+        ).first()
+        if participant is not None:
+            found["person_kind"] = PersonKind.REGISTERED
+            found["participant"] = participant.pk
+    name = " ".join(str(params.get("name", "")).split())[:100]
+    if name and "participant" not in found:
+        # The visitor gave a name on the ticket: offer to register them.
+        found["person_kind"] = PersonKind.NEW
+        given, _space, family = name.partition(" ")
+        found["given_name"], found["family_name"] = given, family
+    return found
+
+
 @hub_view("helpdesk.log")
 @reads_personal_data(when_shown=True)
 def help_log(request: HubRequest) -> HttpResponse:
@@ -157,7 +200,9 @@ def help_log(request: HubRequest) -> HttpResponse:
     if not locations:
         return render(request, "helpdesk/no_help_point.html", {})
     current = _current_location(request, locations)
-    form = _help_form(request, initial={"location": current.pk if current else None})
+    initial: dict[str, Any] = {"location": current.pk if current else None}
+    initial.update(_visit_initial(request, locations))
+    form = _help_form(request, initial=initial)
     if request.method == "POST" and not _wants_search(request) and form.is_valid():
         values = form.values()
         new = form.chosen_person_kind() == PersonKind.NEW
@@ -180,6 +225,10 @@ def help_log(request: HubRequest) -> HttpResponse:
             )
             if question.participant_id and "to_person" in request.POST:
                 return redirect("people:detail", hub=request.hub.slug, pk=question.participant_id)
+            if question.participant_id and "to_mandate" in request.POST:
+                return redirect(
+                    _url(request, "mandate_create", participant_pk=question.participant_id)
+                )
             return redirect(_url(request, "log"))
     return render(request, "helpdesk/help_form.html", _help_form_context(request, form))
 
@@ -217,7 +266,10 @@ def _question(request: HubRequest, pk: int) -> HelpQuestion:
 @reads_personal_data
 def help_edit(request: HubRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
-    form = _help_form(request, initial=HelpForm.initial_for(question))
+    initial = HelpForm.initial_for(question)
+    if request.GET.get("person") in (PersonKind.REGISTERED, PersonKind.NEW):
+        initial["person_kind"] = request.GET["person"]  # linking an anonymous help
+    form = _help_form(request, initial=initial)
     if request.method == "POST" and not _wants_search(request) and form.is_valid():
         new = form.chosen_person_kind() == PersonKind.NEW
         try:
@@ -236,9 +288,124 @@ def help_edit(request: HubRequest, pk: int) -> HttpResponse:
                 return redirect(_url(request, "tally"))
             day = timezone.localdate(question.occurred_at).isoformat()
             return redirect(f"{_url(request, 'day')}?location={question.location_id}&date={day}")
-    return render(
-        request, "helpdesk/help_form.html", _help_form_context(request, form, question=question)
+    can_withdraw = services.may_withdraw(
+        question, user=request.user, can_manage=request.membership.has_perm("helpdesk.manage")
     )
+    return render(
+        request,
+        "helpdesk/help_form.html",
+        _help_form_context(request, form, question=question, can_withdraw=can_withdraw),
+    )
+
+
+@hub_view("helpdesk.log")
+@reads_personal_data
+def help_withdraw(request: HubRequest, pk: int) -> HttpResponse:
+    """Withdraw a mistaken tap or log, with a reason."""
+    question = _question(request, pk)
+    can_manage = request.membership.has_perm("helpdesk.manage")
+    allowed = services.may_withdraw(question, user=request.user, can_manage=can_manage)
+    form = WithdrawForm(_posted(request))
+    if request.method == "POST" and allowed and form.is_valid():
+        try:
+            services.help_withdraw(
+                actor=request.user,
+                question=question,
+                reason=form.cleaned_data["reason"],
+                can_manage=can_manage,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The help is withdrawn. It no longer counts anywhere."))
+            day = timezone.localdate(question.occurred_at).isoformat()
+            return redirect(f"{_url(request, 'day')}?location={question.location_id}&date={day}")
+    return render(
+        request,
+        "helpdesk/withdraw.html",
+        {"form": form, "question": question, "allowed": allowed},
+        status=200 if allowed or request.method == "GET" else 403,
+    )
+
+
+# --- follow-ups -------------------------------------------------------------------------
+
+
+@hub_view("helpdesk.log")
+@reads_personal_data
+def follow_up_list(request: HubRequest) -> HttpResponse:
+    form = FollowUpFilterForm(request.GET, hub=request.hub)
+    which, location = form.chosen()
+    page = paginate(request, queries.follow_ups(hub=request.hub, location=location, which=which))
+    return render(
+        request,
+        "helpdesk/follow_ups.html",
+        {
+            "form": form,
+            "which": which,
+            "page": page,
+            "counts": queries.follow_up_counts(hub=request.hub),
+            "today": timezone.localdate(),
+            "done_form": FollowUpDoneForm(),
+        },
+    )
+
+
+@hub_view("helpdesk.log")
+@reads_personal_data
+def follow_up_done(request: HubRequest, pk: int) -> HttpResponse:
+    _check_id(pk)
+    question: HelpQuestion = get_for_hub(
+        request, HelpQuestion.objects.select_related("participant", "location"), pk=pk
+    )
+    form = FollowUpDoneForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_done(
+                actor=request.user, question=question, outcome=form.cleaned_data["outcome"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The follow-up is done."))
+            return redirect(_url(request, "follow_ups"))
+    return render(
+        request,
+        "helpdesk/follow_up_done.html",
+        {"form": form, "question": question},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- the hub's defaults -----------------------------------------------------------------
+
+
+@hub_view("helpdesk.manage")
+def helpdesk_settings(request: HubRequest) -> HttpResponse:
+    current = queries.hub_defaults(request.hub)
+    initial = {}
+    if current is not None:
+        initial = {
+            "default_duration": current.default_duration,
+            "default_autonomy": current.default_autonomy,
+            "default_outcome": current.default_outcome,
+        }
+    form = HelpdeskSettingsForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settings_save(
+                actor=request.user,
+                hub=request.hub,
+                default_duration=form.cleaned_data["default_duration"],
+                default_autonomy=form.cleaned_data["default_autonomy"],
+                default_outcome=form.cleaned_data["default_outcome"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The help desk settings are saved."))
+            return redirect(_url(request, "settings"))
+    return render(request, "helpdesk/settings.html", {"form": form})
 
 
 @hub_view("helpdesk.log")
@@ -297,6 +464,7 @@ def tally(request: HubRequest) -> HttpResponse:
         ),
         "counted": counted,
         "error": error,
+        "today_iso": today.isoformat(),
     }
     template = "helpdesk/tally.html"
     if request.htmx and request.method == "POST":
@@ -443,7 +611,9 @@ def _two_years_after(day: date) -> date:
         return day.replace(year=day.year + 2, day=28)
 
 
-@hub_view("helpdesk.manage")
+# A digihelper records the mandate they just helped set up; changing and removing
+# mandates, and the hub's list, stay with staff (helpdesk.manage).
+@hub_view("helpdesk.log")
 @reads_personal_data
 def mandate_create(request: HubRequest, participant_pk: int) -> HttpResponse:
     participant = _participant(request, participant_pk)
@@ -468,6 +638,7 @@ def mandate_create(request: HubRequest, participant_pk: int) -> HttpResponse:
             "form": form,
             "participant": participant,
             "mandates": queries.participant_mandates(participant),
+            "can_manage": request.membership.has_perm("helpdesk.manage"),
         },
     )
 

@@ -11,7 +11,7 @@ from django.tasks import default_task_backend, task
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from digibank.core.messaging import MessageKind, send_once
+from digibank.core.messaging import MessageKind, reminder_send_time, send_once
 from digibank.people.models import Participant
 
 from .models import Enrolment, EnrolmentStatus, Meeting, Offer, OfferStatus, Session
@@ -138,6 +138,8 @@ def send_meeting_reminders() -> int:
                     email=person.email,
                     phone=person.phone,
                     participant_id=person.pk,
+                    hub_id=meeting.session.hub_id,
+                    not_before=reminder_send_time(tomorrow, meeting.session.hub_id),
                 )
     return sent
 

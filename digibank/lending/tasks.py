@@ -48,6 +48,7 @@ def _remind(loan: Loan, occasion: str) -> bool:
         email=person.email,
         phone=person.phone,
         participant_id=person.pk,
+        hub_id=loan.hub_id,
     )
 
 
@@ -174,4 +175,5 @@ def notify_offer(offer_id: int) -> bool:
         email=person.email,
         phone=person.phone,
         participant_id=person.pk,
+        hub_id=offer.hub_id,
     )

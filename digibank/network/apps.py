@@ -7,8 +7,12 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from digibank.core.journal import register_actions
+        from digibank.core.messaging import register_message_hours
 
+        from .queries import hub_message_hours
         from .registry import NavItem, register_hub_nav
+
+        register_message_hours(hub_message_hours)
 
         for item in (
             NavItem(_("Today"), "network:dashboard", order=0, sections=("network:dashboard",)),

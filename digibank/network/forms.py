@@ -532,6 +532,26 @@ class HubSettingsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    messages_from = forms.TimeField(
+        required=False,  # empty: keeps the current time
+        label=_("Send messages to people from"),
+        help_text=_("No text message or e-mail reaches anyone before this time."),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Type a time like 08:00.")},
+    )
+    messages_until = forms.TimeField(
+        required=False,  # empty: keeps the current time
+        label=_("Send messages to people until"),
+        help_text=_("Messages after this time wait until the next morning."),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Type a time like 21:00.")},
+    )
+    reminder_time = forms.TimeField(
+        required=False,  # empty: keeps the current time
+        label=_("Send day-before reminders at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Type a time like 10:00.")},
+    )
 
 
 class JournalFilterForm(forms.Form):

@@ -3,6 +3,8 @@ partners and help points, and the Belgian reference data they stand on."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
@@ -206,6 +208,11 @@ class Hub(TimestampedModel):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     # Which participant fields this hub requires (besides none by default).
     required_participant_fields = models.JSONField(default=list, blank=True)
+    # Message hours (core.messaging): no SMS or e-mail to a participant outside them;
+    # day-before reminders go out at the reminder time.
+    messages_from = models.TimeField(_("send messages from"), default=datetime.time(8))
+    messages_until = models.TimeField(_("send messages until"), default=datetime.time(21))
+    reminder_time = models.TimeField(_("send day-before reminders at"), default=datetime.time(10))
 
     class Meta:
         ordering = ["name"]
@@ -213,7 +220,13 @@ class Hub(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="hub_period_ordered",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(messages_until__gt=F("messages_from"))
+                & Q(reminder_time__gte=F("messages_from"))
+                & Q(reminder_time__lt=F("messages_until")),
+                name="hub_message_hours_ordered",
+            ),
         ]
         verbose_name = _("hub")
         verbose_name_plural = _("hubs")

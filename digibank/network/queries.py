@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from digibank.accounts.models import Membership
 from digibank.accounts.roles import HubRole
 from digibank.core.journal import journal_for_hub
+from digibank.core.messaging import MessageHours
 from digibank.core.models import JournalEntry
 from digibank.core.text import digits
 
@@ -329,3 +330,14 @@ def organisations_by_ids(ids: Iterable[int]) -> list[Organisation]:
         .select_related("municipality")
         .order_by("name")
     )
+
+
+def hub_message_hours(hub_id: int) -> MessageHours:
+    """The hub's message hours (core.messaging asks through its registry)."""
+    row = Hub.objects.filter(pk=hub_id).values_list(
+        "messages_from", "messages_until", "reminder_time"
+    )
+    found = row.first()
+    if found is None:
+        return MessageHours()
+    return MessageHours(opens=found[0], closes=found[1], reminder_at=found[2])

@@ -654,7 +654,21 @@ def hub_update_settings(
     email: str,
     phone: str,
     required_participant_fields: Sequence[str],
+    messages_from: time | None = None,
+    messages_until: time | None = None,
+    reminder_time: time | None = None,
 ) -> Hub:
+    hours = {
+        "messages_from": messages_from or hub.messages_from,
+        "messages_until": messages_until or hub.messages_until,
+        "reminder_time": reminder_time or hub.reminder_time,
+    }
+    if hours["messages_until"] <= hours["messages_from"]:
+        raise ValidationError({"messages_until": _("The end must be later than the start.")})
+    if not hours["messages_from"] <= hours["reminder_time"] < hours["messages_until"]:
+        raise ValidationError(
+            {"reminder_time": _("Choose a time within the hours messages may be sent.")}
+        )
     unknown = set(required_participant_fields) - set(PARTICIPANT_OPTIONAL_FIELDS)
     if unknown:
         raise ValidationError({"required_participant_fields": _("Choose from the list.")})
@@ -667,7 +681,12 @@ def hub_update_settings(
             raise ValidationError({"email": error.messages}) from error
     changed = _changed(
         hub,
-        {"email": email, "phone": _check_phone(phone), "required_participant_fields": required},
+        {
+            "email": email,
+            "phone": _check_phone(phone),
+            "required_participant_fields": required,
+            **hours,
+        },
     )
     if changed:
         hub.save()

@@ -485,6 +485,9 @@ def hub_settings(request: HttpRequest) -> HttpResponse:
         "email": hub.email,
         "phone": hub.phone,
         "required_participant_fields": hub.required_participant_fields,
+        "messages_from": hub.messages_from,
+        "messages_until": hub.messages_until,
+        "reminder_time": hub.reminder_time,
     }
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -496,6 +499,9 @@ def hub_settings(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 phone=data["phone"],
                 required_participant_fields=data["required_participant_fields"],
+                messages_from=data["messages_from"],
+                messages_until=data["messages_until"],
+                reminder_time=data["reminder_time"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -21,6 +21,8 @@ from digibank.helpdesk.models import (
 KWARG_KINDS: dict[tuple[str, str], str] = {
     ("helpdesk:edit", "pk"): "help_question",
     ("helpdesk:leave_anonymous", "pk"): "help_question",
+    ("helpdesk:withdraw", "pk"): "help_question",
+    ("helpdesk:follow_up_done", "pk"): "help_question",
     ("helpdesk:volunteer", "pk"): "membership",
     ("helpdesk:mandate_edit", "pk"): "mandate",
 }
@@ -41,6 +43,9 @@ def fill(side: Any, *, label: str, colleague: Any, location: Any, participants: 
             is_complete=complete,
             note=f"Helped with Tax-on-web at {label}",
             referred_to=f"Ziekenfonds {label}",
+            follow_up_needed=participant is not None,
+            follow_up_due=timezone.localdate() if participant is not None else None,
+            follow_up_assignee=colleague if participant is not None else None,
         )
         question.topics.add(itsme)
         rows.append(question)

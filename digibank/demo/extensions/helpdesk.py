@@ -114,6 +114,8 @@ HELP_FIELDS = (
     "postcode",
     "is_complete",
     "created_at",
+    "follow_up_due",
+    "follow_up_assignee",
 )
 
 
@@ -253,19 +255,22 @@ def _helps(
                 person = participants[int(random_() * min(spread, len(participants)))]
             outcome = rng.choices(outcomes, cum_weights=outcome_w)[0]
             incomplete = day == 0 and random_() < 0.1
+            follow_up = random_() < 0.08
+            helper = helpers[int(random_() * len(helpers))]
             batch.append(
                 (
                     pk,
                     hub_seed.hub.pk,
                     hub_seed.locations[int(random_() * len(hub_seed.locations))].pk,
-                    helpers[int(random_() * len(helpers))],
+                    helper,
                     when,
                     "walk_in" if incomplete else rng.choices(channels, cum_weights=channel_w)[0],
-                    15 if incomplete else rng.choice((5, 10, 15, 15, 20, 30, 30, 45, 60)),
-                    "together" if incomplete else rng.choices(autonomy, cum_weights=autonomy_w)[0],
-                    "solved" if incomplete else outcome,
+                    # A tally records only its topic: the rest is "not recorded".
+                    None if incomplete else rng.choice((5, 10, 15, 15, 20, 30, 30, 45, 60)),
+                    "" if incomplete else rng.choices(autonomy, cum_weights=autonomy_w)[0],
+                    "" if incomplete else outcome,
                     rng.choice(REFERRALS) if outcome == "referred" and not incomplete else "",
-                    random_() < 0.08,
+                    follow_up,
                     "" if incomplete else NOTES[int(random_() * len(NOTES))],
                     None if incomplete else person,
                     "" if person or incomplete else AGE_BANDS[int(random_() * len(AGE_BANDS))],
@@ -274,6 +279,8 @@ def _helps(
                     "" if person or incomplete or random_() < 0.5 else rng.choice(postcodes),
                     not incomplete,
                     when,
+                    (when + timedelta(days=7)).date() if follow_up else None,
+                    helper if follow_up else None,
                 )
             )
             first = rng.choices(topic_ids, cum_weights=topic_cum)[0]
@@ -286,7 +293,12 @@ def _helps(
                     help_topics.append(second)
             row = batch[-1]
             tally.add(
-                hub_id=row[1], day=local_day, topic_ids=help_topics, channel=row[5], outcome=row[8]
+                hub_id=row[1],
+                day=local_day,
+                topic_ids=help_topics,
+                channel=row[5],
+                outcome=row[8],
+                anonymous=row[12] is None,
             )
             if len(batch) >= LARGE_CHUNK:
                 yield batch, batch_links

@@ -114,6 +114,7 @@ class GrantReach:
     capped: bool = False
     counted_at: datetime | None = None
     uncounted: list[Uncounted] = field(default_factory=list)
+    anonymous: int = 0  # anonymous helps, not counted as users reached (in `uncounted`)
 
 
 def _uncounted(hub_id: int, starts_on: date, until: date) -> list[Uncounted]:
@@ -157,6 +158,7 @@ def grant_reach(grant: Grant, *, today: date | None = None) -> GrantReach:
         capped=result.capped,
         counted_at=timezone.now(),
         uncounted=uncounted,
+        anonymous=sum(row.number for row in uncounted),
     )
 
 

@@ -196,3 +196,27 @@ def test_a_bounded_tier_rounds_down_to_the_cent(reached: int, cents: int) -> Non
 
 def test_tiers_given_out_of_order_earn_the_same() -> None:
     assert earned_cents(list(reversed(flemish())), 1250) == 400_000_00
+
+
+def test_anonymous_helps_are_shown_next_to_the_reach_and_withdrawn_helps_leave_it(
+    activity: Activity, programme: Programme, officer: User
+) -> None:
+    from digibank.funding.reach import anonymous_served
+    from digibank.helpdesk.models import HelpQuestion
+
+    grant = create_grant(
+        programme=programme,
+        hub=activity.hub,
+        created_by=officer,
+        starts_on=date(2025, 3, 1),
+        ends_on=date(2026, 2, 28),
+    )
+    activity.help(None, brussels(2025, 3, 3))
+    activity.help(None, brussels(2025, 3, 4))
+    activity.help(activity.person("Jan"), brussels(2025, 3, 5))
+    mistaken = activity.help_on(activity.person("Mistake"), brussels(2025, 3, 6))
+    assert anonymous_served(activity.hub.pk, *MARCH) == 2
+    result = grant_reach(grant, today=date(2025, 6, 1))
+    assert (result.reached, result.anonymous) == (2, 2)
+    HelpQuestion.objects.filter(pk=mistaken.pk).update(withdrawn_at=brussels(2025, 3, 7))
+    assert users_reached(activity.hub.pk, *MARCH) == 1

@@ -36,7 +36,15 @@ def test_demo_and_benchmark_rows(client: Client) -> None:
         reconnect=False,
     )
     before = HelpQuestion.objects.count()
-    for measure in (rows.helpdesk_log, rows.helpdesk_day_view, rows.people_timeline):
+    from benchmarks.measurements.appointments import appointments_finish_to_log
+
+    for measure in (
+        rows.helpdesk_log,
+        rows.helpdesk_day_view,
+        rows.people_timeline,
+        rows.helpdesk_followups,
+        appointments_finish_to_log,
+    ):
         result = measure(bench).as_dict()
         assert result["p95_ms"] >= result["p50_ms"] > 0, result
         assert result["queries"] > 0

@@ -18,14 +18,15 @@ from .conftest import make_location, topic
 pytestmark = pytest.mark.django_db
 
 
-def test_anonymous_help_with_defaults(make_help, digihelper, hub):
+def test_anonymous_help_records_nothing_it_was_not_told(make_help, digihelper, hub):
     question = make_help(age_band="65-79", postcode="9000")
     assert question.hub == hub
     assert question.helper == digihelper
     assert question.channel == "walk_in"
-    assert question.duration_minutes == 15
-    assert question.autonomy == "together"
-    assert question.outcome == "solved"
+    # Nothing pre-selected: not recorded, never a silent "solved".
+    assert question.duration_minutes is None
+    assert question.autonomy == ""
+    assert question.outcome == ""
     assert question.is_complete
     assert [t.code for t in question.topics.all()] == ["itsme"]
     entry = JournalEntry.objects.get(action="help.log")

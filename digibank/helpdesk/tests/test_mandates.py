@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from digibank.helpdesk import services
-from digibank.helpdesk.models import Mandate
+from digibank.helpdesk.models import HelpTopic, Mandate
 
 from .conftest import url
 
@@ -79,13 +79,46 @@ def test_edit_and_remove(client_for, coordinator, hub, participant):
     assert not Mandate.objects.exists()
 
 
-def test_digihelper_cannot(client_for, digihelper, hub, participant):
-    assert (
-        client_for(digihelper)
-        .get(url(hub, "mandate_create", participant_pk=participant.pk))
-        .status_code
-        == 403
+def test_digihelper_records_the_mandate_they_helped_set_up(
+    client_for, coordinator, digihelper, hub, participant, location
+):
+    """A digihelper records a mandate (straight from the help they log); changing,
+    removing and the hub's list stay with staff."""
+    client = client_for(digihelper)
+    logged = client.post(
+        url(hub, "log"),
+        {
+            "location": location.pk,
+            "topics": [HelpTopic.objects.get(code="burgerprofiel").pk],
+            "person_kind": "registered",
+            "participant": participant.pk,
+            "channel": "walk_in",
+            "preferred_language": "nl",
+            "to_mandate": "1",
+        },
     )
+    assert logged.status_code == 302
+    assert logged["Location"] == url(hub, "mandate_create", participant_pk=participant.pk)
+    page = client.get(logged["Location"])
+    assert page.status_code == 200
+    response = client.post(
+        logged["Location"],
+        {
+            "kind": "burgerprofiel",
+            "holder_name": "Yasmina El Idrissi",
+            "starts_on": "2025-03-01",
+            "ends_on": "2027-03-01",
+        },
+    )
+    assert response.status_code == 302
+    mandate = Mandate.objects.get()
+    assert mandate.created_by == digihelper
+    assert client.get(url(hub, "mandate_edit", pk=mandate.pk)).status_code == 403
+    assert client.get(url(hub, "mandates")).status_code == 403
+    listed = client.get(url(hub, "mandate_create", participant_pk=participant.pk))
+    assert url(hub, "mandate_edit", pk=mandate.pk) not in listed.content.decode()
+    staff_page = client_for(coordinator).get(url(hub, "mandate_edit", pk=mandate.pk))
+    assert staff_page.status_code == 200
 
 
 def test_other_hub_404(client_for, coordinator, hub, other_hub, staff):

@@ -74,7 +74,7 @@ def test_leave_anonymous(client_for, digihelper, hub, location):
     assert client.post(url(hub, "leave_anonymous", pk=question.pk)).status_code == 302
     question.refresh_from_db()
     assert question.is_complete
-    assert "Nothing to complete today." in client.get(url(hub, "tally")).content.decode()
+    assert "Nothing to complete." in client.get(url(hub, "tally")).content.decode()
 
 
 def test_tally_page_query_count(

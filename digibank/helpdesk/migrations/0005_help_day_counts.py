@@ -21,7 +21,7 @@ def fill(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0003_reach_index'),
+        ('helpdesk', '0004_honest_figures_follow_ups'),
         ('network', '0003_programmes'),
     ]
 

@@ -219,8 +219,9 @@ def report_submit(*, actor: Any, report: Report, narrative: str, next_steps: str
     if report.grant.hub_id is None:
         raise ValidationError(_("This grant has no hub whose figures could be reported."))
     now = timezone.now()
-    figures = queries.live_figures(report.grant.hub_id, report.period_start, report.period_end)
-    report.figures = queries.figures_snapshot(figures, computed_at=now)
+    report.figures = queries.frozen_figures(
+        report.grant.hub_id, report.period_start, report.period_end, computed_at=now
+    )
     report.narrative, report.next_steps = narrative.strip(), next_steps.strip()
     resubmitted = report.status == ReportStatus.CHANGES_REQUESTED
     report.status = ReportStatus.SUBMITTED

@@ -12,7 +12,7 @@ from .journal import journal_write
 from .models import JournalEntry
 
 
-def labelled_in_rows(form_class: type[BaseForm]) -> type[BaseForm]:
+def labelled_in_rows[F: BaseForm](form_class: type[F]) -> type[F]:
     """The form of a table row (a list-edit row, a tabular inline) with each field named
     by its column and its row: the admin shows those fields under a column header, with
     no <label> a screen reader could read."""
@@ -29,7 +29,7 @@ def labelled_in_rows(form_class: type[BaseForm]) -> type[BaseForm]:
     return Labelled
 
 
-class LabelledTabularInline(admin.TabularInline):  # type: ignore[type-arg]
+class LabelledTabularInline(admin.TabularInline):
     """A tabular inline whose fields screen readers can name (see labelled_in_rows)."""
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:

@@ -29,6 +29,17 @@ def labelled_in_rows[F: BaseForm](form_class: type[F]) -> type[F]:
     return Labelled
 
 
+class NamedValuesFilter(admin.AllValuesFieldListFilter):
+    """Every value of a field as a filter, an empty text named "(none)" rather than a
+    link with no text (a Brussels municipality has no province)."""
+
+    def choices(self, changelist: Any) -> Any:
+        for choice in super().choices(changelist):
+            if not str(choice["display"]).strip():
+                choice["display"] = gettext("(none)")
+            yield choice
+
+
 class LabelledTabularInline(admin.TabularInline):
     """A tabular inline whose fields screen readers can name (see labelled_in_rows)."""
 

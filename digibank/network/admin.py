@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from digibank.core.admin import JournaledAdmin, LabelledTabularInline
+from digibank.core.admin import JournaledAdmin, LabelledTabularInline, NamedValuesFilter
 
 from .models import (
     Hub,
@@ -83,7 +83,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
     """Reference data from Statbel: searchable, not edited by hand."""
 
     list_display = ["nis_code", "name_nl", "name_fr", "province_nl", "region", "valid_until"]
-    list_filter = ["region", "province_nl"]
+    list_filter = ["region", ("province_nl", NamedValuesFilter)]
     search_fields = ["nis_code", "name_nl", "name_fr"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -32,6 +32,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import ViewportSize
 
 from digibank.accounts.models import User
 from digibank.accounts.roles import HubRole
@@ -40,12 +41,13 @@ from digibank.network.models import Hub
 from ..urlwalk import Route, slots_for, url_for, walked_routes
 from ..world import World, build_world
 from .conftest import TEST_PASSWORD, AxeViolations, Site, axe_check
+from .test_layout import OVERFLOW_JS
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-PHONE_WIDTH = 320
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 320, "height": 640}
 ADMIN = "platform_admin"
 
 # English words that do not occur in Dutch text (two of them in one text: English).
@@ -224,9 +226,10 @@ class Checker:
         texts = PAGE_TEXTS if role != ADMIN else ADMIN_TEXTS
         if self.language == "nl" and (english := english_on_page(page.evaluate(texts))):
             self.problems.append(f"{where}: English on a Dutch page: {english[:5]}")
-        page.set_viewport_size({"width": PHONE_WIDTH, "height": 640})
+        page.set_viewport_size(PHONE)
         if (overflow := page.evaluate(SCROLL_WIDTH)) > 0:
-            self.problems.append(f"{where}: scrolls sideways by {overflow} px at 320 px")
+            wide = page.evaluate(OVERFLOW_JS)["wide"]
+            self.problems.append(f"{where}: scrolls sideways by {overflow} px at 320 px: {wide}")
         self._axe(where, "320 px")
 
     def _axe(self, where: str, width: str) -> None:

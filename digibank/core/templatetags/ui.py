@@ -65,8 +65,8 @@ def tablewrap(parser: Parser, token: Token) -> TableWrapNode:
 
 @register.filter(is_safe=True)
 def with_place(title: str, place: object) -> SafeString:
-    """A page title, then the hub it belongs to (unless the title already names it):
-    a coordinator of two hubs tells their tabs apart (WCAG 2.4.2)."""
+    """A page title, then the hub (or programme) it belongs to, unless the title already
+    names it: a coordinator of two hubs tells their tabs apart (WCAG 2.4.2)."""
     title = str(title).strip()
     name = escape(str(getattr(place, "name", "") or ""))
     if name and name not in title:

@@ -334,7 +334,7 @@ def test_frozen_figures_read_in_the_readers_language(
         with translation.override(language):
             expected = {
                 figure.key: figure
-                for figure in live_figures(grant.hub, date(2025, 1, 1), date(2025, 12, 31))
+                for figure in live_figures(grant.hub_id or 0, date(2025, 1, 1), date(2025, 12, 31))
             }
             shown = {figure.key: figure for figure in shown_frozen(report.figures)}
         for key, figure in expected.items():

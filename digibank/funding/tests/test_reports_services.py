@@ -4,10 +4,12 @@ language, and the daily reminder (once per occasion)."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
@@ -353,3 +355,29 @@ def test_a_snapshot_without_labels_shows_the_label_as_written() -> None:
     with translation.override("fr"):
         (figure,) = shown_frozen(old)
     assert (figure.label, figure.breakdown) == ("Hulpvragen", [("itsme", 3)])
+
+
+def test_the_migration_gives_old_snapshots_their_labels_in_every_language(
+    grant: Grant, officer: User, coordinator: User, staff: User
+) -> None:
+    """Reports submitted before labels were kept per language (only `label`, in the
+    submitter's language) get them from the figures' keys."""
+    migration = importlib.import_module(
+        "digibank.funding.migrations.0004_report_figure_labels_in_every_language"
+    )
+    activity = Activity(grant.hub, staff)  # type: ignore[arg-type]
+    activity.help_on(activity.person("Jan", "senior"), brussels(2025, 3, 3), "itsme")
+    report = _submit(_report(grant, officer), coordinator)
+    for row in report.figures["figures"]:  # as it was stored before
+        row.pop("labels")
+        row["breakdown"] = [line[:2] for line in row["breakdown"]]
+    Report.objects.filter(pk=report.pk).update(figures=report.figures)
+
+    migration.add_labels(django_apps, None)
+
+    report.refresh_from_db()
+    with translation.override("nl"):
+        shown = {figure.key: figure for figure in shown_frozen(report.figures)}
+    assert shown["helpdesk.questions"].label == "Hulpvragen"
+    with translation.override("fr"):
+        assert shown_frozen(report.figures)[0].label.startswith("Personnes")

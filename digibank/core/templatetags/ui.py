@@ -64,10 +64,11 @@ def tablewrap(parser: Parser, token: Token) -> TableWrapNode:
 
 
 @register.filter(is_safe=True)
-def with_place(title: str, place: object) -> SafeString:
-    """A page title, then the hub (or programme) it belongs to, unless the title already
+def with_place(title: str, request: object) -> SafeString:
+    """A page title, then the hub (or programme) of the request, unless the title already
     names it: a coordinator of two hubs tells their tabs apart (WCAG 2.4.2)."""
     title = str(title).strip()
+    place = getattr(request, "hub", None) or getattr(request, "programme", None)
     name = escape(str(getattr(place, "name", "") or ""))
     if name and name not in title:
         title = f"{title} · {name}" if title else name

@@ -48,13 +48,28 @@ def test_every_table_wrapper_of_the_site_is_the_shared_one_with_a_name() -> None
 
 
 def test_the_title_names_the_page_then_the_hub() -> None:
-    class Hub:
-        name = "Digibank Gent"
+    class Place:
+        def __init__(self, name: str) -> None:
+            self.name = name
 
-    template = Template("{% filter with_place:place %}{{ title }}{% endfilter %}")
-    assert template.render(Context({"title": "Team", "place": Hub()})) == "Team · Digibank Gent"
-    # Not twice, and nothing added outside a hub.
-    assert template.render(Context({"title": "Team · Digibank Gent", "place": Hub()})) == (
+    class Request:
+        hub = Place("Digibank Gent")
+
+    class ProgrammeRequest:
+        programme = Place("Digibanken")
+
+    template = Template(
+        "{% with r=request %}{% filter with_place:r %}{{ title }}{% endfilter %}{% endwith %}"
+    )
+    assert template.render(Context({"title": "Team", "request": Request()})) == (
         "Team · Digibank Gent"
     )
-    assert template.render(Context({"title": "Team", "place": None})) == "Team"
+    assert template.render(Context({"title": "Calls", "request": ProgrammeRequest()})) == (
+        "Calls · Digibanken"
+    )
+    # Not twice, and nothing added outside a hub or programme (or without a request).
+    assert template.render(Context({"title": "Team · Digibank Gent", "request": Request()})) == (
+        "Team · Digibank Gent"
+    )
+    assert template.render(Context({"title": "Team", "request": object()})) == "Team"
+    assert template.render(Context({"title": "Team"})) == "Team"

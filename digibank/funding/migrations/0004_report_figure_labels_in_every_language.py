@@ -23,7 +23,7 @@ def add_labels(apps: Any, schema_editor: Any) -> None:
         translations = figure_translations(
             report.grant.hub_id, report.period_start, report.period_end
         )
-        by_key = {}
+        by_key: dict[str, dict[str, Any]] = {}
         for language, figures in translations.items():
             for figure in figures:
                 by_key.setdefault(figure.key, {})[language] = figure

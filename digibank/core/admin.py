@@ -45,18 +45,18 @@ class LabelledTabularInline(admin.TabularInline):
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = labelled_in_rows(formset.form)
-        add_fields = formset.add_fields
 
-        def add_labelled_fields(this: Any, form: Any, index: Any) -> None:
-            # The formset adds "delete" after the form is made: name it here.
-            add_fields(this, form, index)
-            if delete := form.fields.get("DELETE"):
-                row = str(form.instance) if form.instance.pk else gettext("new row")
-                delete.widget.attrs.setdefault("aria-label", f"{delete.label} ({row})")
+        class LabelledFormSet(formset):  # type: ignore[valid-type,misc]
+            form = labelled_in_rows(formset.form)
 
-        formset.add_fields = add_labelled_fields
-        return formset
+            def add_fields(self, form: Any, index: Any) -> None:
+                # The formset adds "delete" after the form is made: name it here.
+                super().add_fields(form, index)
+                if delete := form.fields.get("DELETE"):
+                    row = str(form.instance) if form.instance.pk else gettext("new row")
+                    delete.widget.attrs.setdefault("aria-label", f"{delete.label} ({row})")
+
+        return LabelledFormSet
 
 
 class JournaledAdmin(admin.ModelAdmin):

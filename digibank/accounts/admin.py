@@ -7,19 +7,19 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from digibank.core.admin import JournaledAdmin
+from digibank.core.admin import JournaledAdmin, LabelledTabularInline
 
 from . import services
 from .models import Membership, ProgrammeRole, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["hub"]
 
 
-class ProgrammeRoleInline(admin.TabularInline):
+class ProgrammeRoleInline(LabelledTabularInline):
     model = ProgrammeRole
     extra = 0
 

@@ -37,7 +37,7 @@ from .forms import (
     SlotSettingsForm,
     TicketForm,
 )
-from .models import Appointment, QueueDisplay, QueueTicket, Shift, Status
+from .models import Appointment, QueueDisplay, QueueTicket, Shift, Status, Topic
 from .slots import BRUSSELS, local_datetime, week_of
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -208,7 +208,10 @@ def book(request: HubRequest, location: int) -> HttpResponse:
         "choose_url": request.path + "?" + urlencode(base) + "&participant=",
         "clear_url": request.path + "?" + urlencode(base),
         "slots_url": slots_url,
-        "usual": {key: str(value) for key, value in services.WHAT_TO_BRING.items()},
+        # By the topic's name in the reader's language, never its internal code.
+        "usual": {
+            str(Topic(key).label): str(value) for key, value in services.WHAT_TO_BRING.items()
+        },
     }
     return render(request, "appointments/book.html", context)
 

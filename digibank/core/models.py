@@ -37,22 +37,23 @@ class JournalEntry(models.Model):
     referred to by type and id, so anonymising a person leaves the journal intact.
     Database triggers (see migrations) refuse UPDATE and DELETE beneath this model."""
 
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         db_constraint=False,
     )
-    hub_id = models.BigIntegerField(null=True, blank=True)
-    action = models.CharField(max_length=64)
-    subject_type = models.CharField(max_length=64, blank=True)
-    subject_id = models.CharField(max_length=64, blank=True)
+    hub_id = models.BigIntegerField(_("hub number"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=64)
+    subject_type = models.CharField(_("kind of record"), max_length=64, blank=True)
+    subject_id = models.CharField(_("record number"), max_length=64, blank=True)
     # The person the line is about (a participant's id, no text), when the subject is
     # the person or one of their records: their journal page lists these lines.
-    participant_id = models.BigIntegerField(null=True, blank=True)
+    participant_id = models.BigIntegerField(_("person number"), null=True, blank=True)
     # Facts about the change that are not personal data (field names, ids, statuses).
     details = models.JSONField(default=dict, blank=True)
 

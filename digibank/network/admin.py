@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from digibank.core.admin import JournaledAdmin
+from digibank.core.admin import JournaledAdmin, LabelledTabularInline, NamedValuesFilter
 
 from .models import (
     Hub,
@@ -22,7 +22,7 @@ from .models import (
 )
 
 
-class SpearheadInline(admin.TabularInline):
+class SpearheadInline(LabelledTabularInline):
     model = Spearhead
     extra = 0
 
@@ -43,7 +43,7 @@ class OrganisationAdmin(JournaledAdmin):
     autocomplete_fields = ["municipality"]
 
 
-class HubPartnerInline(admin.TabularInline):
+class HubPartnerInline(LabelledTabularInline):
     model = HubPartner
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -59,12 +59,12 @@ class HubAdmin(JournaledAdmin):
     inlines = [HubPartnerInline]
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(LabelledTabularInline):
     model = OpeningHours
     extra = 0
 
 
-class OpeningExceptionInline(admin.TabularInline):
+class OpeningExceptionInline(LabelledTabularInline):
     model = OpeningException
     extra = 0
 
@@ -83,7 +83,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
     """Reference data from Statbel: searchable, not edited by hand."""
 
     list_display = ["nis_code", "name_nl", "name_fr", "province_nl", "region", "valid_until"]
-    list_filter = ["region", "province_nl"]
+    list_filter = ["region", ("province_nl", NamedValuesFilter)]
     search_fields = ["nis_code", "name_nl", "name_fr"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

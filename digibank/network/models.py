@@ -26,16 +26,16 @@ class Municipality(models.Model):
     code they merged into, so old addresses still resolve."""
 
     nis_code = models.CharField(_("NIS code"), max_length=5, primary_key=True)
-    name_nl = models.CharField(max_length=100)
-    name_fr = models.CharField(max_length=100)
-    name_de = models.CharField(max_length=100)
+    name_nl = models.CharField(_("name in Dutch"), max_length=100)
+    name_fr = models.CharField(_("name in French"), max_length=100)
+    name_de = models.CharField(_("name in German"), max_length=100)
     province_nl = models.CharField(_("province"), max_length=40, blank=True)
     region = models.CharField(_("region"), max_length=10, choices=Region.choices)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
-    valid_from = models.DateField()
-    valid_until = models.DateField(null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         ordering = ["name_nl"]
@@ -62,7 +62,10 @@ class Postcode(models.Model):
     code = models.CharField(_("postcode"), max_length=4, db_index=True)
     place_name = models.CharField(_("place"), max_length=100)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="postcodes"
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="postcodes",
+        verbose_name=_("municipality"),
     )
     latitude = models.DecimalField(max_digits=7, decimal_places=4)
     longitude = models.DecimalField(max_digits=7, decimal_places=4)
@@ -149,7 +152,12 @@ class Organisation(TimestampedModel):
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=4, blank=True)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
     )
     website = models.URLField(_("website"), blank=True)
 
@@ -192,9 +200,14 @@ class Hub(TimestampedModel):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), unique=True)
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="hubs")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="hubs", verbose_name=_("programme")
+    )
     lead_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="led_hubs"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_hubs",
+        verbose_name=_("lead organisation"),
     )
     service_area = models.ManyToManyField(
         Municipality, related_name="hubs", blank=True, verbose_name=_("service area")
@@ -274,7 +287,9 @@ class LocationKind(models.TextChoices):
 class Location(TimestampedModel):
     """A place where the hub serves people: a help point, digipunt, school or library."""
 
-    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="locations")
+    hub = models.ForeignKey(
+        Hub, on_delete=models.CASCADE, related_name="locations", verbose_name=_("hub")
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=LocationKind.choices)
     street = models.CharField(_("street and number"), max_length=200, blank=True)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from digibank.core.credentials import validate_no_credentials
@@ -191,8 +192,11 @@ class ParticipantCreateForm(ParticipantForm):
     consent = forms.BooleanField(
         label=_("The person agrees that we keep their data to help them"),
         required=False,
-        help_text=_("Tell the person what we keep and why (privacy notice version %(version)s).")
-        % {"version": PRIVACY_NOTICE_VERSION},
+        # format_lazy, not %: formatted at import the text would stay in one language.
+        help_text=format_lazy(
+            _("Tell the person what we keep and why (privacy notice version {version})."),
+            version=PRIVACY_NOTICE_VERSION,
+        ),
     )
 
 

@@ -53,15 +53,15 @@ TOPIC_WEIGHTS = {
 ABOUT = (
     "",
     "",
-    "itsme on a new phone",
-    "Tax return",
-    "Activate the eBox",
-    "Letter from the health insurer",
-    "Download a certificate",
-    "Install the bank app",
-    "Jobbonus application",
+    "itsme op een nieuwe gsm",
+    "Belastingaangifte",
+    "De eBox activeren",
+    "Brief van het ziekenfonds",
+    "Een attest downloaden",
+    "De bankapp installeren",
+    "Jobbonus aanvragen",
 )
-DESKS = ("Desk 1", "Desk 2", "Desk 3")
+DESKS = ("Balie 1", "Balie 2", "Balie 3")
 SLOT_MINUTES = 30
 PARTICIPANT_SAMPLE = 2000
 

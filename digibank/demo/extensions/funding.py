@@ -51,7 +51,7 @@ from digibank.funding.models import (
     Round,
     Score,
 )
-from digibank.funding.queries.reports import figures_snapshot, live_figures
+from digibank.funding.queries.reports import frozen_figures
 from digibank.funding.services.grants import FLEMISH_2025_2026_TIERS, grant_count_reach
 from digibank.funding.services.reports import standard_schedule
 from digibank.network.models import (
@@ -83,19 +83,23 @@ OTHER_APPLICATIONS: tuple[tuple[str, str, str], ...] = (
     ("closed", ApplicationStatus.REJECTED, "Digitaal Dorp Haspengouw"),
 )
 CRITERIA = (
-    ("Reach of vulnerable groups", "Does the plan reach the people who need it most?", 3),
-    ("Strength of the partnership", "Government, companies, knowledge and civil society.", 2),
-    ("Feasibility and budget", "Is the plan realistic for its budget?", 1),
+    (
+        "Bereik van kwetsbare groepen",
+        "Bereikt het plan de mensen die het het meest nodig hebben?",
+        3,
+    ),
+    ("Sterkte van het partnerschap", "Overheid, bedrijven, kennisinstellingen en middenveld.", 2),
+    ("Haalbaarheid en budget", "Is het plan haalbaar met dit budget?", 1),
 )
 QUESTIONS: tuple[tuple[str, str, list[str]], ...] = (
-    (QuestionKind.LONG_TEXT, "Why this partnership, and who does what?", []),
-    (QuestionKind.NUMBER, "How many digipunten will the digibank run?", []),
+    (QuestionKind.LONG_TEXT, "Waarom dit partnerschap, en wie doet wat?", []),
+    (QuestionKind.NUMBER, "Hoeveel digipunten zal de digibank openhouden?", []),
     (
         QuestionKind.CHOICE,
-        "Which group do you reach first?",
-        ["Seniors", "Jobseekers", "Newcomers"],
+        "Welke groep bereik je eerst?",
+        ["Senioren", "Werkzoekenden", "Nieuwkomers"],
     ),
-    (QuestionKind.DATE, "When can the first help point open?", []),
+    (QuestionKind.DATE, "Wanneer kan het eerste digipunt open?", []),
 )
 
 
@@ -243,11 +247,12 @@ def _reports_and_instalments(
         )
     first, final = reports[0], reports[-1]
     if full and coordinator is not None and grant.hub_id is not None:
-        figures = live_figures(grant.hub_id, first.period_start, first.period_end)
         submitted = timezone.make_aware(
             datetime.combine(first.due_on - timedelta(days=3), datetime.min.time())
         )
-        first.figures = figures_snapshot(figures, computed_at=submitted)
+        first.figures = frozen_figures(
+            grant.hub_id, first.period_start, first.period_end, computed_at=submitted
+        )
         first.narrative = (
             "Het eerste jaar: de digipunten draaien, de uitleendienst loopt en de "
             "opleidingen zitten vol. Senioren vinden de weg; jongeren minder."

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from digibank.core.dates import DateField
 from digibank.core.validators import validate_no_national_number
@@ -25,7 +26,7 @@ class ObligationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of report"), choices=ReportKind.choices)
     period_start = DateField(label=_("Period from"), widget=DateInput())
     period_end = DateField(label=_("Period until"), widget=DateInput())
-    due_on = DateField(label=_("Due on"), widget=DateInput())
+    due_on = DateField(label=pgettext_lazy("report", "Due on"), widget=DateInput())
 
     @classmethod
     def initial_for(cls, report: Report) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from digibank.network.models import Hub, Programme
@@ -72,20 +73,84 @@ def live_figures(hub: Hub | int, starts_on: date, ends_on: date) -> list[ReportF
     return figures
 
 
-def figures_snapshot(figures: Iterable[ReportFigure], *, computed_at: datetime) -> dict[str, Any]:
-    """The figures as JSON for Report.figures (frozen at submission)."""
-    return {
-        "computed_at": computed_at.isoformat(),
-        "figures": [
+def figures_snapshot(
+    figures: Iterable[ReportFigure],
+    *,
+    computed_at: datetime,
+    translations: dict[str, list[ReportFigure]] | None = None,
+) -> dict[str, Any]:
+    """The figures as JSON for Report.figures (frozen at submission).
+
+    Each figure keeps its stable key and, from `translations` (the same figures computed
+    in each language, see figure_translations), its label in every language, so a report
+    reads in the reader's language, not the submitter's. `label` stays as written, for
+    a language added later."""
+    labels = _labels_by_key(translations or {})
+    rows = []
+    for figure in figures:
+        figure_labels, breakdown_labels = labels.get(figure.key, ({}, []))
+        rows.append(
             {
                 "key": figure.key,
                 "label": str(figure.label),
+                "labels": figure_labels,
                 "value": figure.value,
-                "breakdown": [[str(label), value] for label, value in figure.breakdown],
+                "breakdown": [
+                    [str(label), value, _nth(breakdown_labels, index, value)]
+                    for index, (label, value) in enumerate(figure.breakdown)
+                ],
             }
-            for figure in figures
-        ],
-    }
+        )
+    return {"computed_at": computed_at.isoformat(), "figures": rows}
+
+
+BreakdownLabels = list[tuple[int | float, dict[str, str]]]
+
+
+def _labels_by_key(
+    translations: dict[str, list[ReportFigure]],
+) -> dict[str, tuple[dict[str, str], BreakdownLabels]]:
+    """key -> ({language: label}, [(value, {language: label}) per breakdown row])."""
+    found: dict[str, tuple[dict[str, str], BreakdownLabels]] = {}
+    for language, figures in translations.items():
+        for figure in figures:
+            labels, rows = found.setdefault(figure.key, ({}, []))
+            labels[language] = str(figure.label)
+            for index, (label, value) in enumerate(figure.breakdown):
+                if index == len(rows):
+                    rows.append((value, {}))
+                rows[index][1][language] = str(label)
+    return found
+
+
+def _nth(rows: BreakdownLabels, index: int, value: int | float) -> dict[str, str]:
+    """The row's labels, when the row in the other languages is the same row (same
+    place, same number: the providers order rows by number, then by code)."""
+    if index < len(rows) and rows[index][0] == value:
+        return rows[index][1]
+    return {}
+
+
+def figure_translations(
+    hub_id: int, starts_on: date, ends_on: date
+) -> dict[str, list[ReportFigure]]:
+    """The live figures computed in each of the site's languages (for their labels)."""
+    translated = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            translated[language] = live_figures(hub_id, starts_on, ends_on)
+    return translated
+
+
+def frozen_figures(
+    hub_id: int, starts_on: date, ends_on: date, *, computed_at: datetime
+) -> dict[str, Any]:
+    """The hub's figures for the period as Report.figures keeps them."""
+    return figures_snapshot(
+        live_figures(hub_id, starts_on, ends_on),
+        computed_at=computed_at,
+        translations=figure_translations(hub_id, starts_on, ends_on),
+    )
 
 
 @dataclass(frozen=True)
@@ -110,14 +175,24 @@ def shown_live(figures: Iterable[ReportFigure]) -> list[ShownFigure]:
     ]
 
 
+def _in_language(labels: Any, fallback: Any) -> str:
+    """The label in the reader's language, else as the submitter read it."""
+    if isinstance(labels, dict) and (label := labels.get(translation.get_language())):
+        return str(label)
+    return str(fallback)
+
+
 def shown_frozen(snapshot: dict[str, Any]) -> list[ShownFigure]:
     rows = snapshot.get("figures", []) if isinstance(snapshot, dict) else []
     return [
         ShownFigure(
             str(row.get("key", "")),
-            str(row.get("label", "")),
+            _in_language(row.get("labels"), row.get("label", "")),
             row.get("value", 0),
-            [(str(label), value) for label, value in row.get("breakdown", [])],
+            [
+                (_in_language(line[2] if len(line) > 2 else None, line[0]), line[1])
+                for line in row.get("breakdown", [])
+            ],
         )
         for row in rows
         if isinstance(row, dict)

@@ -248,12 +248,13 @@ def report_submit(
         raise ValidationError(_("This grant has no hub whose figures could be reported."))
     report_content.check_complete(report)
     now = timezone.now()
-    figures = (
-        []
+    report.figures = (
+        queries.figures_snapshot([], computed_at=now)
         if report.grant.hub_id is None
-        else queries.live_figures(report.grant.hub_id, report.period_start, report.period_end)
+        else queries.frozen_figures(
+            report.grant.hub_id, report.period_start, report.period_end, computed_at=now
+        )
     )
-    report.figures = queries.figures_snapshot(figures, computed_at=now)
     report.narrative, report.next_steps = narrative.strip(), next_steps.strip()
     resubmitted = report.status == ReportStatus.CHANGES_REQUESTED
     report.status = ReportStatus.SUBMITTED

@@ -310,7 +310,7 @@ def test_questions_added_moved_changed_and_removed(
     assert list(call.questions.values_list("label", flat=True)) == ["Welke?", "Waarom?"]
     assert (
         client.get(url("question_move", programme, pk=call.pk, question_pk=second.pk)).status_code
-        == 405
+        == 302
     )
     client.post(
         url("question_edit", programme, pk=call.pk, question_pk=second.pk),

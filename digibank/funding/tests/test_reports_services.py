@@ -4,19 +4,22 @@ language, and the daily reminder (once per occasion)."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from digibank.accounts.models import User
 from digibank.accounts.roles import HubRole
 from digibank.core.models import JournalEntry
 from digibank.funding import tasks
 from digibank.funding.models import Grant, Report, ReportKind, ReportStatus
+from digibank.funding.queries.reports import live_figures, shown_frozen
 from digibank.funding.services import reports as services
 from digibank.network.models import Hub, Programme
 
@@ -152,8 +155,8 @@ def test_submission_freezes_the_figures_with_the_moment(
     assert report.submitted_by == coordinator
     frozen = {row["key"]: row for row in report.figures["figures"]}
     assert frozen["funding.users_reached"]["value"] == 1
-    assert frozen["helpdesk.questions"]["breakdown"] == [["itsme", 1]]
-    assert frozen["funding.target_groups"]["breakdown"] == [["Senior", 1]]
+    assert [line[:2] for line in frozen["helpdesk.questions"]["breakdown"]] == [["itsme", 1]]
+    assert [line[:2] for line in frozen["funding.target_groups"]["breakdown"]] == [["Senior", 1]]
     assert report.figures["computed_at"] >= before.isoformat()[:19]
     # Later activity does not change the frozen figures.
     activity.help_on(activity.person("Piet"), brussels(2025, 3, 9), "itsme")
@@ -313,3 +316,68 @@ def test_the_reminder_is_a_daily_task() -> None:
     from digibank.core.schedule import DAILY_TASKS
 
     assert tasks.remind_reports_due in DAILY_TASKS
+
+
+def test_frozen_figures_read_in_the_readers_language(
+    grant: Grant, officer: User, coordinator: User, staff: User
+) -> None:
+    """Submitted by someone reading English, the figures read in Dutch and French:
+    labels are kept per language and chosen when shown."""
+    activity = Activity(grant.hub, staff)  # type: ignore[arg-type]
+    activity.help_on(activity.person("Jan", "senior"), brussels(2025, 3, 3), "itsme", "taxes")
+    report = _report(grant, officer)
+    with translation.override("en"):
+        _submit(report, coordinator)
+    report.refresh_from_db()
+    frozen = {row["key"]: row for row in report.figures["figures"]}
+    assert frozen["helpdesk.questions"]["label"] == "Help questions"  # as written
+
+    for language in ("nl", "fr", "en"):
+        with translation.override(language):
+            expected = {
+                figure.key: figure
+                for figure in live_figures(grant.hub_id or 0, date(2025, 1, 1), date(2025, 12, 31))
+            }
+            shown = {figure.key: figure for figure in shown_frozen(report.figures)}
+        for key, figure in expected.items():
+            assert shown[key].label == str(figure.label), (language, key)
+            assert shown[key].breakdown == [
+                (str(label), value) for label, value in figure.breakdown
+            ]
+    with translation.override("nl"):
+        assert shown_frozen(report.figures)[0].label != frozen["funding.users_reached"]["label"]
+
+
+def test_a_snapshot_without_labels_shows_the_label_as_written() -> None:
+    old = {
+        "figures": [{"key": "x", "label": "Hulpvragen", "value": 3, "breakdown": [["itsme", 3]]}]
+    }
+    with translation.override("fr"):
+        (figure,) = shown_frozen(old)
+    assert (figure.label, figure.breakdown) == ("Hulpvragen", [("itsme", 3)])
+
+
+def test_the_migration_gives_old_snapshots_their_labels_in_every_language(
+    grant: Grant, officer: User, coordinator: User, staff: User
+) -> None:
+    """Reports submitted before labels were kept per language (only `label`, in the
+    submitter's language) get them from the figures' keys."""
+    migration = importlib.import_module(
+        "digibank.funding.migrations.0004_report_figure_labels_in_every_language"
+    )
+    activity = Activity(grant.hub, staff)  # type: ignore[arg-type]
+    activity.help_on(activity.person("Jan", "senior"), brussels(2025, 3, 3), "itsme")
+    report = _submit(_report(grant, officer), coordinator)
+    for row in report.figures["figures"]:  # as it was stored before
+        row.pop("labels")
+        row["breakdown"] = [line[:2] for line in row["breakdown"]]
+    Report.objects.filter(pk=report.pk).update(figures=report.figures)
+
+    migration.add_labels(django_apps, None)
+
+    report.refresh_from_db()
+    with translation.override("nl"):
+        shown = {figure.key: figure for figure in shown_frozen(report.figures)}
+    assert shown["helpdesk.questions"].label == "Hulpvragen"
+    with translation.override("fr"):
+        assert shown_frozen(report.figures)[0].label.startswith("Personnes")

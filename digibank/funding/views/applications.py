@@ -80,6 +80,12 @@ SECTIONS = (
     ("edit_answers", gettext_lazy("Questions")),
     ("edit_attachments", gettext_lazy("Attachments")),
 )
+# Each step of the editor names itself in the page title and heading (WCAG 2.4.2).
+STEP_NAMES = dict(
+    SECTIONS,
+    submit=gettext_lazy("Check and submit"),
+    revisions=gettext_lazy("Revisions"),
+)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -138,6 +144,7 @@ def _editor(
             "application": application,
             "sections": SECTIONS,
             "section": section,
+            "step": STEP_NAMES.get(section, ""),
             "information_request": queries.open_information_request(application)
             if application.status == "more_information"
             else None,

@@ -117,7 +117,7 @@ def _day_rows(hub_id: int, day: date) -> tuple[int, list[tuple[str, str, int]]]:
     _count_model, help_model = _models()
     start, end = day_bounds(day, day)
     helps = counted(
-        help_model.objects.filter(hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end)
+        help_model._base_manager.filter(hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end)
     )
     counts = count_helps(helps)
     total = counts.pop((ALL, ""), 0)
@@ -186,7 +186,7 @@ class Tally:
 
 def _grouped(help_model: Any, link_model: Any) -> Iterator[tuple[Key, int]]:
     zone = timezone.get_current_timezone()
-    helps = counted(help_model.objects.all())
+    helps = counted(help_model._base_manager.all())
     day = TruncDate("occurred_at", tzinfo=zone)
     for row in (
         helps.annotate(day=day).values("hub_id", "day").annotate(number=Count("pk")).order_by()
@@ -271,7 +271,9 @@ def direct_counts(hub_id: int, first: date, last: date) -> dict[tuple[str, str],
     _count_model, help_model = _models()
     return count_helps(
         counted(
-            help_model.objects.filter(hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end)
+            help_model._base_manager.filter(
+                hub_id=hub_id, occurred_at__gte=start, occurred_at__lt=end
+            )
         )
     )
 

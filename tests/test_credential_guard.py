@@ -53,6 +53,9 @@ TYPED_IN: dict[tuple[str, str], list[FormField]] = {
     ("appointments.QueueTicket", "name"): [_base(appointment_forms.TicketForm, "name")],
     ("helpdesk.HelpQuestion", "note"): [_base(help_forms.HelpForm, "note")],
     ("helpdesk.HelpQuestion", "referred_to"): [_base(help_forms.HelpForm, "referred_to")],
+    ("helpdesk.HelpQuestion", "follow_up_outcome"): [_base(help_forms.FollowUpDoneForm, "outcome")],
+    ("helpdesk.HelpQuestion", "withdraw_reason"): [_base(help_forms.WithdrawForm, "reason")],
+    ("lending.Loan", "police_report"): [_base(lending_forms.LossForm, "police_report")],
     ("helpdesk.Mandate", "holder_name"): [_base(help_forms.MandateForm, "holder_name")],
     ("helpdesk.Mandate", "note"): [_base(help_forms.MandateForm, "note")],
     ("lending.Loan", "goals_plan"): [

@@ -14,7 +14,7 @@ from digibank.accounts.models import User
 from digibank.core.credentials import SAFETY_PROMISE, validate_no_credentials
 from digibank.core.dates import DateField
 from digibank.network.models import Hub, Location
-from digibank.people.forms import PersonEmailField, PersonTextField, PhoneField
+from digibank.people.forms import NewPersonFields, PersonTextField
 from digibank.people.models import AgeBand, Gender, Language, Participant, VisitorStatus
 
 from .models import (
@@ -67,7 +67,7 @@ class PersonKind:
     NEW = "new"
 
 
-class HelpForm(forms.Form):
+class HelpForm(NewPersonFields):
     """A help given. Defaults make an anonymous walk-in help a topic and one tap."""
 
     location = forms.ModelChoiceField(queryset=Location.objects.none())
@@ -108,21 +108,6 @@ class HelpForm(forms.Form):
         max_length=10,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}),
-    )
-    given_name = PersonTextField(label=_("Given name"), max_length=100, required=False)
-    family_name = PersonTextField(label=_("Family name"), max_length=100, required=False)
-    phone = PhoneField(label=_("Phone number"), max_length=32, required=False)
-    email = PersonEmailField(
-        label=_("E-mail address"),
-        max_length=254,
-        required=False,
-        error_messages={"invalid": _("Type an e-mail address like name@example.be.")},
-    )
-    preferred_language = forms.ChoiceField(
-        label=_("Language the person prefers"), choices=Language.choices, initial=Language.DUTCH
-    )
-    consent = forms.BooleanField(
-        label=_("The person agrees that we keep their data to help them."), required=False
     )
     channel = forms.ChoiceField(
         label=_("How"), choices=Channel.choices, initial=Channel.WALK_IN, widget=forms.RadioSelect

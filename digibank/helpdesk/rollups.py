@@ -40,6 +40,7 @@ OUTCOME = "outcome"
 # Key "1": nobody registered (an anonymous visitor or a tally), "0": a person. Shown
 # next to the users reached, never counted in it.
 ANONYMOUS = "anonymous"
+DIMENSIONS = (ALL, TOPIC, CHANNEL, OUTCOME, ANONYMOUS)
 BULK_BATCH = 5_000
 
 Key = tuple[int, date, str, str]  # hub, day, dimension, key
@@ -282,6 +283,7 @@ __all__ = [
     "ALL",
     "ANONYMOUS",
     "CHANNEL",
+    "DIMENSIONS",
     "OUTCOME",
     "TOPIC",
     "Tally",

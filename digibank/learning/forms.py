@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from digibank.accounts.models import User
 from digibank.core.dates import DateField
 from digibank.network.models import Hub, Location
-from digibank.people.forms import PersonEmailField, PersonTextField, PhoneField
+from digibank.people.forms import NewPersonFields
 from digibank.people.models import Language
 
 from .digcomp import AREAS, Competence, ProficiencyLevel
@@ -307,25 +307,9 @@ class MeetingCancelForm(forms.Form):
     )
 
 
-class NewLearnerForm(forms.Form):
+class NewLearnerForm(NewPersonFields):
     """A brand-new person, registered and enrolled in one step: the same fields as the
     help log's "new person" (people.services.participant_create does the rest)."""
-
-    given_name = PersonTextField(label=_("Given name"), max_length=100, required=False)
-    family_name = PersonTextField(label=_("Family name"), max_length=100, required=False)
-    phone = PhoneField(label=_("Phone number"), max_length=32, required=False)
-    email = PersonEmailField(
-        label=_("E-mail address"),
-        max_length=254,
-        required=False,
-        error_messages={"invalid": _("Type an e-mail address like name@example.be.")},
-    )
-    preferred_language = forms.ChoiceField(
-        label=_("Language the person prefers"), choices=Language.choices, initial=Language.DUTCH
-    )
-    consent = forms.BooleanField(
-        label=_("The person agrees that we keep their data to help them."), required=False
-    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -84,6 +84,27 @@ def _year_now() -> int:
     return timezone.localdate().year
 
 
+class NewPersonFields(forms.Form):
+    """A brand-new person registered in passing (the help log, the enrol page): the few
+    fields people.services.participant_create needs, and the consent to keep them."""
+
+    given_name = PersonTextField(label=_("Given name"), max_length=100, required=False)
+    family_name = PersonTextField(label=_("Family name"), max_length=100, required=False)
+    phone = PhoneField(label=_("Phone number"), max_length=32, required=False)
+    email = PersonEmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        required=False,
+        error_messages={"invalid": _("Type an e-mail address like name@example.be.")},
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language the person prefers"), choices=Language.choices, initial=Language.DUTCH
+    )
+    consent = forms.BooleanField(
+        label=_("The person agrees that we keep their data to help them."), required=False
+    )
+
+
 class ParticipantForm(forms.Form):
     """A person's details. Only what the hub requires is required."""
 

@@ -229,7 +229,8 @@ def _small(
             if past:
                 # Attendance is marked by the session's own trainer.
                 teacher = trainers[0] if trainers else actor
-                held = list(session.meetings.all())
+                # A long course that began a month ago still has meetings to come.
+                held = [m for m in session.meetings.all() if classroom.meeting_is_markable(m)]
                 for enrolment in enrolments:
                     presence = rng.random()
                     for meeting in held:

@@ -22,6 +22,7 @@ from digibank.funding.models import (
     Grant,
     GrantAmendment,
     Instalment,
+    ReachTier,
     Report,
     ReportKind,
     ReportStatus,
@@ -159,7 +160,10 @@ def test_the_hub_enters_the_account_and_the_officer_confirms_it(
     )
     officer_browser = client_for(officer)
     assert "Confirm the bank account" in text(officer_browser.get(url("detail", grant)))
-    assert officer_browser.get(url("bank_account_confirm", grant)).status_code == 405
+    # Opened with GET (say after signing in again) it leads to the page and confirms nothing.
+    assert officer_browser.get(url("bank_account_confirm", grant)).status_code == 302
+    grant.refresh_from_db()
+    assert grant.iban_confirmed_by is None
     assert officer_browser.post(url("bank_account_confirm", grant)).status_code == 302
     grant.refresh_from_db()
     assert grant.iban_confirmed_by == officer
@@ -320,3 +324,16 @@ def test_the_declaration_lists_the_lead_and_every_partner(
     assert application.lead_organisation.name in page
     assert application.partners.get().organisation.name in page
     assert "you are a member of this organisation" in page
+
+
+def test_flemish_tiers_above_the_grant_are_refused_with_a_message(
+    grant: Grant, officer: User, client_for: Callable[[User], Client]
+) -> None:
+    """The Flemish tiers add up to EUR 500,000: on a smaller grant the button says why
+    nothing changed, on the grant page, instead of failing."""
+    Grant.objects.filter(pk=grant.pk).update(amount_cents=350_000_00)
+    browser = client_for(officer)
+    response = browser.post(url("tiers_flemish", grant), follow=True)
+    assert response.status_code == 200
+    assert "more than the grant" in text(response)
+    assert not ReachTier.objects.filter(grant=grant).exists()

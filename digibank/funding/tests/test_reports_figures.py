@@ -115,6 +115,8 @@ def test_other_hubs_rows_are_left_out(activity: Activity, elsewhere: Activity) -
         "funding.users_reached": 0,
         "funding.target_groups": 0,
         "helpdesk.questions": 0,
+        "helpdesk.outcomes": 0,
+        "helpdesk.anonymous": 0,
         "learning.hours": 0,
         "learning.sessions": 0,
         "learning.courses": 0,

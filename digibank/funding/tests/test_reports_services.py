@@ -363,7 +363,7 @@ def test_the_migration_gives_old_snapshots_their_labels_in_every_language(
     """Reports submitted before labels were kept per language (only `label`, in the
     submitter's language) get them from the figures' keys."""
     migration = importlib.import_module(
-        "digibank.funding.migrations.0004_report_figure_labels_in_every_language"
+        "digibank.funding.migrations.0006_report_figure_labels_in_every_language"
     )
     activity = Activity(grant.hub, staff)  # type: ignore[arg-type]
     activity.help_on(activity.person("Jan", "senior"), brussels(2025, 3, 3), "itsme")

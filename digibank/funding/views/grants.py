@@ -278,9 +278,14 @@ def tiers_edit(request: OfficerRequest, pk: int) -> HttpResponse:
 @require_POST
 def tiers_flemish(request: OfficerRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
-    services.reach_tiers_flemish_2025(actor=request.user, grant=grant)
-    messages.success(request, _("The Flemish 2025–2026 tiers are set."))
-    return redirect(_detail_url(request, grant))
+    # Refused when the tiers would add up to more than the grant (amend its amount first).
+    return perform(
+        request,
+        lambda: services.reach_tiers_flemish_2025(actor=request.user, grant=grant),
+        success=_("The Flemish 2025–2026 tiers are set."),
+        then=_detail_url(request, grant),
+        separate_errors=True,
+    )
 
 
 # --- amendments, the account's confirmation, the result-based balance --------------------

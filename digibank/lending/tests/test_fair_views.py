@@ -13,7 +13,7 @@ from django.utils import timezone
 from digibank.accounts.models import User
 from digibank.devices.models import Device
 from digibank.lending import services
-from digibank.lending.models import DeviceRequest, Loan, OfferStatus, RequestStatus
+from digibank.lending.models import DeviceOffer, DeviceRequest, Loan, OfferStatus, RequestStatus
 from digibank.network.models import Hub
 
 from .conftest import MakeDevice, MakeParticipant, lending_url
@@ -160,7 +160,9 @@ def test_pass_over_from_the_waiting_list(
     assert offer.status == OfferStatus.PASSED
     assert first.status == RequestStatus.WAITING
     assert second.status == RequestStatus.OFFERED
-    assert client.get(lending_url(hub, "offer_pass_over", pk=offer.pk)).status_code == 405
+    # Opened with GET it leads back to lending and passes nobody over.
+    assert client.get(lending_url(hub, "offer_pass_over", pk=offer.pk)).status_code == 302
+    assert DeviceOffer.objects.filter(status=OfferStatus.PASSED).count() == 1
     withdrawn = client_for(staff).post(lending_url(hub, "request_withdraw", pk=first.pk))
     assert withdrawn.status_code == 302
     first.refresh_from_db()

@@ -140,15 +140,15 @@ def english_messages() -> frozenset[str]:
     on a Dutch page, they were not translated."""
     with (ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.mo").open("rb") as mo:
         catalogue: dict[object, str] = gettext.GNUTranslations(mo)._catalog  # type: ignore[attr-defined]
-    return frozenset(
-        msgid.split("\x04")[-1]  # without its context
+    texts = (
+        (msgid.split("\x04")[-1], msgstr)  # without its context
         for msgid, msgstr in catalogue.items()
         if isinstance(msgid, str)
-        and msgstr
-        and msgstr != msgid
-        and " " in msgid
-        and "%" not in msgid
-        and "{" not in msgid
+    )
+    return frozenset(
+        text
+        for text, msgstr in texts
+        if msgstr and msgstr != text and " " in text and "%" not in text and "{" not in text
     )
 
 

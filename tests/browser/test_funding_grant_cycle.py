@@ -66,14 +66,14 @@ def test_amending_a_grant_and_confirming_the_hubs_account(
     form.locator("input[name=iban]").fill("be71 0961 2345 6769")
     form.locator("input[name=account_holder]").fill("OCMW Gent")
     site.submit(form.locator("button[type=submit]"))
-    expect(site.page.locator("main")).to_contain_text("waiting for the programme")
+    expect(site.page.locator("main")).to_contain_text("wacht op bevestiging door het programma")
 
     # The officer confirms it and amends the grant.
     site.page.context.clear_cookies()
     site.sign_in(officer.email, PASSWORD)
     site.visit(base)
     site.submit(site.page.locator(f"main form[action='{base}bank-account/confirm/'] button"))
-    expect(site.page.locator("main")).to_contain_text("Confirmed on")
+    expect(site.page.locator("main")).to_contain_text("Bevestigd op")
     site.click(site.page.locator(f"main a[href='{base}amend/']"))
     form = site.main_form()
     form.locator("input[name=amount]").fill("500000")
@@ -81,7 +81,7 @@ def test_amending_a_grant_and_confirming_the_hubs_account(
     form.locator("textarea[name=reason]").fill("Verlenging met zes maanden")
     site.submit(form.locator("button[type=submit]"))
     assert site.path == base
-    expect(site.page.locator("main")).to_contain_text("Version 2")
+    expect(site.page.locator("main")).to_contain_text("Versie 2")
     amendment = GrantAmendment.objects.get(grant=grant)
     assert amendment.changes["amount_cents"] == [400_000_00, 500_000_00]
 

@@ -20,28 +20,21 @@ from .models import LendingPolicy, Loan, LoanKind
 DEFAULT_REMINDER_DAYS = 3
 
 
-def _remind(loan: Loan, occasion: str) -> bool:
+def _remind_due_soon(loan: Loan) -> bool:
+    """Before the due date. Overdue reminders are lending.reminders' (repeated, per policy)."""
     person = loan.participant
     with translation.override(loan.language):
-        if occasion == "due-soon":
-            subject = _("Your device: bring it back soon")
-            text = _(
-                "Hello. Please bring the %(kind)s back to %(hub)s by %(date)s. "
-                "Do you need it longer? Ask us."
-            )
-        else:
-            subject = _("Your device is late")
-            text = _(
-                "Hello. The %(kind)s was due at %(hub)s on %(date)s. Please bring it back "
-                "or contact us."
-            )
-        text = text % {
+        subject = _("Your device: bring it back soon")
+        text = _(
+            "Hello. Please bring the %(kind)s back to %(hub)s by %(date)s. "
+            "Do you need it longer? Ask us."
+        ) % {
             "kind": loan.device.get_kind_display(),
             "hub": loan.hub.name,
             "date": loan.due_on.isoformat() if loan.due_on else "",
         }
     return send_once(
-        key=f"loan:{loan.pk}:{occasion}:{loan.due_on}",
+        key=f"loan:{loan.pk}:due-soon:{loan.due_on}",
         subject=str(subject),
         text=str(text),
         kind=MessageKind.SERVICE,
@@ -75,7 +68,7 @@ def send_loan_reminders() -> int:
         elif loan.due_on <= today + timedelta(
             days=reminder_days.get(loan.hub_id, DEFAULT_REMINDER_DAYS)
         ):
-            sent += _remind(loan, "due-soon")
+            sent += _remind_due_soon(loan)
     return sent
 
 

@@ -120,6 +120,23 @@ def revisions(application: Application) -> QuerySet[ApplicationRevision]:
     )
 
 
+def revisions_with_diffs(
+    application: Application, shown: list[ApplicationRevision]
+) -> list[dict[str, Any]]:
+    """The shown revisions (a page of them), each with its diff from the one before it
+    (None for the first). One query for the earlier revisions."""
+    earlier = {
+        revision.number: revision
+        for revision in revisions(application).filter(number__in={r.number - 1 for r in shown})
+    }
+    items = []
+    for revision in shown:
+        before = earlier.get(revision.number - 1)
+        diff = revision_diff(before.snapshot, revision.snapshot) if before is not None else None
+        items.append({"revision": revision, "diff": diff})
+    return items
+
+
 # --- snapshots as lines, and the difference between two -------------------------------
 
 

@@ -865,23 +865,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def revisions(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     page = paginate(request, queries.revisions(application).order_by("-number"), per_page=5)
-    shown = list(page.object_list)
-    numbers = {revision.number - 1 for revision in shown}
-    earlier = {
-        revision.number: revision
-        for revision in queries.revisions(application).filter(number__in=numbers)
-    }
-    items = []
-    for revision in shown:
-        before = earlier.get(revision.number - 1)
-        items.append(
-            {
-                "revision": revision,
-                "diff": queries.revision_diff(before.snapshot, revision.snapshot)
-                if before is not None
-                else None,
-            }
-        )
+    items = queries.revisions_with_diffs(application, list(page.object_list))
     return _editor(
         request,
         application,

@@ -216,20 +216,7 @@ def _revision_items(request: HttpRequest, application: Application) -> tuple[Any
     same diff the applicant sees)."""
     revisions = application_queries.revisions(application)
     page = paginate(request, revisions.order_by("-number"), per_page=5)
-    shown = list(page.object_list)
-    earlier = {
-        revision.number: revision
-        for revision in revisions.filter(number__in={r.number - 1 for r in shown})
-    }
-    items = []
-    for revision in shown:
-        before = earlier.get(revision.number - 1)
-        diff = (
-            application_queries.revision_diff(before.snapshot, revision.snapshot)
-            if before is not None
-            else None
-        )
-        items.append({"revision": revision, "diff": diff})
+    items = application_queries.revisions_with_diffs(application, list(page.object_list))
     return page, items
 
 
